@@ -1,0 +1,1 @@
+"""Instructor tooling around nbgrader for the *neural networks from scratch* course."""

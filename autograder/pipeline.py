@@ -1,0 +1,113 @@
+"""Driving stock nbgrader over a course directory.
+
+A *course directory* is nbgrader's layout: ``source/``, ``release/``,
+``submitted/<student>/<assignment>/``, ``autograded/…``, ``feedback/…`` and a
+gradebook. Every step here runs the real ``nbgrader`` command in a
+subprocess, so what we test is what an instructor gets.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import CONFIG_FILE_TEXT, REPO, assignments
+
+
+class NbgraderError(RuntimeError):
+    """An nbgrader command failed; the message carries its log."""
+
+
+def nbgrader(course_dir: Path, *args: str, check: bool = True,
+             timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run ``nbgrader ARGS`` in ``course_dir`` (which holds its nbgrader_config.py)."""
+    # nbgrader shells out to `alembic` and `jupyter`: put this environment's bin first.
+    bin_dir = str(Path(sys.executable).parent)
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND="Agg",
+               PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args],
+                          cwd=course_dir, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+    # nbgrader often exits 0 after logging an error, so read the log too.
+    failed = proc.returncode != 0 or "| ERROR]" in proc.stderr
+    if check and failed:
+        raise NbgraderError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n"
+                            f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return proc
+
+
+def make_course(course_dir: Path, names: list[str] | None = None,
+                source_root: Path = REPO) -> Path:
+    """Create (or refresh) a scratch course directory with a copy of ``source/``."""
+    course_dir = Path(course_dir).resolve()
+    course_dir.mkdir(parents=True, exist_ok=True)
+    (course_dir / "nbgrader_config.py").write_text(CONFIG_FILE_TEXT)
+    for name in names or assignments(source_root):
+        target = course_dir / "source" / name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(source_root / "source" / name, target,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return course_dir
+
+
+def generate_release(course_dir: Path, name: str) -> Path:
+    """``nbgrader generate_assignment NAME --force``; returns ``release/NAME``."""
+    nbgrader(course_dir, "generate_assignment", name, "--force")
+    return Path(course_dir) / "release" / name
+
+
+def submit(course_dir: Path, student: str, name: str, notebook: Path | None = None,
+           text: str | None = None) -> Path:
+    """Place a submission at ``submitted/<student>/<name>/<name>.ipynb``.
+
+    Either copies ``notebook`` or writes ``text`` (which need not be valid JSON).
+    """
+    folder = Path(course_dir) / "submitted" / student / name
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.ipynb"
+    if text is not None:
+        target.write_text(text, encoding="utf-8")
+    else:
+        shutil.copyfile(notebook, target)
+    return target
+
+
+def autograde(course_dir: Path, name: str, student: str | None = None) -> subprocess.CompletedProcess:
+    """Stock ``nbgrader autograde NAME --force`` (one student or all)."""
+    args = ["autograde", name, "--force"]
+    if student:
+        args.append(f"--student={student}")
+    return nbgrader(course_dir, *args)
+
+
+@dataclass(frozen=True)
+class Score:
+    student: str
+    assignment: str
+    score: float
+    max_score: float
+    cells: dict  # grade_id -> (score, max_score)
+
+
+def read_scores(course_dir: Path, name: str | None = None) -> list[Score]:
+    """Every autograded submission's total and per-test-cell scores."""
+    from nbgrader.api import Gradebook
+
+    db = f"sqlite:///{Path(course_dir).resolve() / 'gradebook.db'}"
+    found = []
+    with Gradebook(db) as gb:
+        for assignment in gb.assignments:
+            if name and assignment.name != name:
+                continue
+            for submission in gb.assignment_submissions(assignment.name):
+                cells = {}
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        cells[grade.name] = (float(grade.score), float(grade.max_score))
+                found.append(Score(submission.student.id, assignment.name,
+                                   float(submission.score), float(submission.max_score), cells))
+    return sorted(found, key=lambda s: (s.student, s.assignment))

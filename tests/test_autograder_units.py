@@ -1,0 +1,125 @@
+"""Unit tests of the autograder package's pure parts (no nbgrader runs)."""
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import catalogue, nbtext
+from autograder.checktests import Verdict, format_matrix, owner
+from autograder.config import REPO, assignments
+from autograder.demo import score_table
+from autograder.pipeline import Score
+from autograder.submissions import crashing_sources, fill, reference_sources, solution_cells
+
+SAMPLE = '''#%% md
+# Title
+#%% given setup
+import numpy as np
+#%% solution dot
+def dot(x, y):
+    """doc"""
+    ### BEGIN SOLUTION
+    return float((x * y).sum())
+    ### END SOLUTION
+#%% test test_dot_values 2
+assert dot(np.ones(2), np.ones(2)) == 2
+#%% code
+print(dot(np.ones(3), np.ones(3)))
+'''
+
+
+def test_nbtext_builds_nbgrader_cells():
+    nb = nbtext.to_notebook(SAMPLE)
+    kinds = [(c.cell_type, c.metadata.get("nbgrader", {}).get("grade_id")) for c in nb.cells]
+    assert kinds == [("markdown", None), ("code", "setup"), ("code", "dot"),
+                     ("code", "test_dot_values"), ("code", None)]
+    assert nb.cells[1].metadata.nbgrader.locked and not nb.cells[1].metadata.nbgrader.grade
+    assert nb.cells[2].metadata.nbgrader.solution and not nb.cells[2].metadata.nbgrader.locked
+    assert nb.cells[3].metadata.nbgrader.points == 2 and nb.cells[3].metadata.nbgrader.grade
+    assert nbtext.to_text(nb) == SAMPLE.replace("\n#%%", "\n\n#%%")
+
+
+def test_nbtext_rejects_malformed_text():
+    with pytest.raises(ValueError, match="needs an id"):
+        nbtext.to_notebook("#%% solution\ndef f(): pass\n")
+    with pytest.raises(ValueError, match="needs points"):
+        nbtext.to_notebook("#%% test test_f\nassert True\n")
+    with pytest.raises(ValueError, match="before the first"):
+        nbtext.to_notebook("stray\n#%% md\nx\n")
+    with pytest.raises(ValueError, match="malformed"):
+        nbtext.to_notebook("#%% mdx\nx\n")
+
+
+@pytest.mark.parametrize("name", assignments())
+def test_nbtext_round_trips_every_source_notebook(name):
+    path = REPO / "source" / name / f"{name}.ipynb"
+    stored = nbformat.read(path, as_version=4)
+    rebuilt = nbtext.to_notebook(nbtext.to_text(stored))
+    assert nbformat.writes(rebuilt) == nbformat.writes(stored)
+
+
+def test_submissions_fill_and_crash():
+    nb = nbtext.to_notebook(SAMPLE)
+    assert list(solution_cells(nb)) == ["dot"]
+    reference = reference_sources(nb)
+    assert "BEGIN SOLUTION" not in reference["dot"] and "return float" in reference["dot"]
+    crash = crashing_sources(nb)["dot"]
+    assert crash.startswith("def dot(x, y):") and "undefined_name" in crash
+    assert "return float" not in crash
+    filled = fill(nb, {"dot": "def dot(x, y):\n    return 0"})
+    assert solution_cells(filled)["dot"].source.endswith("return 0")
+    assert "BEGIN SOLUTION" in solution_cells(nb)["dot"].source  # the original is untouched
+    with pytest.raises(KeyError):
+        fill(nb, {"nope": ""})
+
+
+def test_catalogue_entries_are_well_formed():
+    for name in assignments():
+        for entry in catalogue.load(name):
+            assert entry.source.startswith(f"# {entry.kind}"), entry.student
+            compile(entry.source, entry.student, "exec")
+
+
+def test_catalogue_rejects_badly_named_files(tmp_path: Path):
+    (tmp_path / "01_arrays" / "dot").mkdir(parents=True)
+    (tmp_path / "01_arrays" / "dot" / "typo-x.py").write_text("# typo\n")
+    with pytest.raises(ValueError, match="wrong-<slug>"):
+        catalogue.load("01_arrays", tmp_path)
+
+
+def test_owner_picks_the_longest_matching_exercise():
+    exercises = ["Sigmoid", "sigmoid", "softmax", "SoftmaxWithLoss", "dot"]
+    assert owner("test_sigmoid_values", exercises) == "sigmoid"
+    assert owner("test_Sigmoid", exercises) == "Sigmoid"
+    assert owner("test_SoftmaxWithLoss_backward", exercises) == "SoftmaxWithLoss"
+    assert owner("test_softmaxish", exercises) is None
+    assert owner("test_dot_rules", exercises) == "dot"
+
+
+def test_verdicts_and_matrix():
+    wrong = catalogue.Entry("a", "dot", "wrong", "x", "# wrong: x\n")
+    right = catalogue.Entry("a", "dot", "correct", "y", "# correct: y\n")
+    assert Verdict(wrong, {"dot": 2.0, "matmul": 0.0}).ok
+    assert Verdict(wrong, {"dot": 0.0, "matmul": 1.0}).problem == (
+        "loses points only outside its own exercise")
+    assert Verdict(wrong, {"dot": 0.0}).problem == "keeps full marks"
+    assert Verdict(right, {"dot": 0.0}).ok
+    assert Verdict(right, {"dot": 1.0}).problem == "a correct alternative loses points"
+    text = format_matrix("a", ["dot"], [Verdict(wrong, {"dot": 2.0})])
+    assert "dot--wrong-x" in text and "-2" in text and text.endswith("ok")
+
+
+def test_score_table():
+    scores = [Score("ann", "01_arrays", 20, 20, {}), Score("bob", "01_arrays", 5, 20, {})]
+    table = score_table(scores).splitlines()
+    assert table[0].split() == ["student", "01_arrays", "total"]
+    assert table[2].split() == ["ann", "20/20", "100.0%"]
+    assert table[3].split() == ["bob", "5/20", "25.0%"]
+
+
+def test_readme_states_the_catalogue_figure():
+    wrong = sum(e.kind == "wrong" for name in assignments() for e in catalogue.load(name))
+    correct = sum(e.kind == "correct" for name in assignments() for e in catalogue.load(name))
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert (f"hidden tests catch {wrong} of {wrong} catalogued mistakes; "
+            f"{correct} correct alternatives earn full marks") in readme
