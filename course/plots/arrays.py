@@ -57,8 +57,10 @@ def draw_elementwise(a, b, result, symbol="+"):
     fig, axes = plt.subplots(1, 3, figsize=(9, 2.8))
     for ax, matrix, title in zip(axes, (a, b, result), ("A", "B", f"A {symbol} B")):
         _draw_grid(ax, matrix, title, highlight={(0, 0)})
-    fig.text(0.355, 0.45, symbol, fontsize=22, ha="center")
-    fig.text(0.655, 0.45, "=", fontsize=22, ha="center")
+    for left, right, text in ((axes[0], axes[1], symbol), (axes[1], axes[2], "=")):
+        # halfway between the two grids, in figure coordinates
+        x = (left.get_position().x1 + right.get_position().x0) / 2
+        fig.text(x, 0.45, text, fontsize=22, ha="center", va="center")
     fig.suptitle("element-wise: the highlighted output uses only the highlighted inputs",
                  fontsize=10, y=0.02)
     return fig
