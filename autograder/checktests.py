@@ -1,14 +1,27 @@
 """``check-tests``: prove the hidden tests catch every catalogued mistake.
 
-Each catalogue entry becomes a submission: the released notebook with every
-solution cell filled by the instructor's solution except the entry's exercise,
-which gets the entry's code. All of them go through the real nbgrader
+Each catalogue entry is judged on a submission made from the released notebook
+with the instructor's solution in every solution cell except the entry's
+exercise, which gets the entry's code; submissions go through the real nbgrader
 pipeline. A wrong entry must lose points in its own exercise's test cells; a
 correct entry must lose none anywhere.
+
+Grading one notebook per entry costs a kernel start and a full notebook run
+each, so entries of *independent* exercises share a submission. Independence
+is measured, not assumed: a probe submission per exercise replaces that
+exercise by code that raises when called, and every other exercise whose tests
+then lose points depends on it. Entries share a submission only when none of
+their exercises depends on another. Attribution stays exact: an exercise's
+test cells can only be moved by the exercises it depends on, and none of those
+is changed in that submission. A lost point in an exercise that nothing in the
+submission explains, or a submission nbgrader could not grade, sends its
+entries back to be graded one per notebook.
 """
 from __future__ import annotations
 
+import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +31,7 @@ from . import catalogue
 from .config import REPO, assignments
 from .release import build_release
 from .sharded import grade_submissions
-from .submissions import fill, reference_sources
+from .submissions import crashing_sources, fill, reference_sources
 
 REFERENCE = "reference"
 
@@ -27,6 +40,16 @@ def owner(cell: str, exercises: list[str]) -> str | None:
     """The exercise a test cell belongs to: grade_id test_<name> or test_<name>_…"""
     matches = [e for e in exercises if cell == f"test_{e}" or cell.startswith(f"test_{e}_")]
     return max(matches, key=len) if matches else None
+
+
+def losses(score, exercises: list[str]) -> dict:
+    """exercise -> points lost in its test cells, for one graded submission."""
+    lost = {e: 0.0 for e in exercises}
+    for cell, (got, most) in score.cells.items():
+        exercise = owner(cell, exercises)
+        if exercise is not None:
+            lost[exercise] += most - got
+    return lost
 
 
 @dataclass
@@ -51,33 +74,93 @@ class Verdict:
         return "keeps full marks"
 
 
-def check_assignment(name: str, work_dir: Path, workers: int | None = None):
-    """Grade the reference and every catalogue entry of ``name``; return verdicts."""
+def pack(entries: list[catalogue.Entry], depends: dict) -> list[list[catalogue.Entry]]:
+    """Group entries so no two in a group share an exercise or depend on each other.
+
+    ``depends[e]`` is the set of exercises whose tests depend on exercise e.
+    """
+    def clash(a: str, b: str) -> bool:
+        return a == b or b in depends[a] or a in depends[b]
+
+    groups: list[list[catalogue.Entry]] = []
+    for entry in entries:
+        for group in groups:
+            if not any(clash(entry.exercise, other.exercise) for other in group):
+                group.append(entry)
+                break
+        else:
+            groups.append([entry])
+    return groups
+
+
+def check_assignment(name: str, work_dir: Path, workers: int = 1):
+    """Grade the reference and every catalogue entry of ``name``.
+
+    Returns (exercises, depends, verdicts, notebooks graded).
+    """
     source_nb = nbformat.read(REPO / "source" / name / f"{name}.ipynb", as_version=4)
     release_nb = nbformat.read(build_release([name], work_dir / "release")[0] / f"{name}.ipynb",
                                as_version=4)
     reference = reference_sources(source_nb)
     exercises = list(reference)
     entries = catalogue.load(name)
-    submissions = {REFERENCE: fill(release_nb, reference)}
     for entry in entries:
         if entry.exercise not in reference:
             raise ValueError(f"catalogue entry {entry.student} names no exercise of {name}")
-        submissions[entry.student] = fill(release_nb, {**reference, entry.exercise: entry.source})
-    scores = {s.student: s for s in grade_submissions(name, submissions, work_dir / "grade", workers)}
+    graded = 0
 
-    ref = scores[REFERENCE]
-    if ref.score != ref.max_score:
-        raise AssertionError(f"{name}: the reference solution scores {ref.score}/{ref.max_score}")
-    verdicts = []
-    for entry in entries:
-        lost: dict = {e: 0.0 for e in exercises}
-        for cell, (got, most) in scores[entry.student].cells.items():
-            exercise = owner(cell, exercises)
-            if exercise is not None:
-                lost[exercise] += most - got
-        verdicts.append(Verdict(entry, lost))
-    return exercises, verdicts
+    def grade(batch: dict, label: str) -> dict:
+        nonlocal graded
+        graded += len(batch)
+        return {s.student: s for s in grade_submissions(name, batch, work_dir / label, workers)}
+
+    # 1. The reference, and one probe per exercise to measure which tests depend on what.
+    crash = crashing_sources(source_nb)
+    probes = {REFERENCE: fill(release_nb, reference)}
+    probes.update({f"probe--{e}": fill(release_nb, {**reference, e: crash[e]}) for e in exercises})
+    probed = grade(probes, "probes")
+    ref = probed.get(REFERENCE)
+    if ref is None or ref.score != ref.max_score:
+        raise AssertionError(f"{name}: the reference solution does not earn full marks: {ref}")
+    depends = {}
+    for e in exercises:
+        if f"probe--{e}" not in probed:
+            raise AssertionError(f"{name}: nbgrader could not grade the probe of {e}")
+        lost = losses(probed[f"probe--{e}"], exercises)
+        depends[e] = {other for other, pts in lost.items() if pts and other != e}
+
+    # 2. Entries of independent exercises share a submission.
+    groups = pack(entries, depends)
+    batch = {f"group-{k:03d}": fill(release_nb, {**reference,
+                                                 **{x.exercise: x.source for x in group}})
+             for k, group in enumerate(groups)}
+    results = grade(batch, "groups")
+    verdicts, retry = {}, []
+    for k, group in enumerate(groups):
+        score = results.get(f"group-{k:03d}")
+        if score is None:
+            retry.extend(group)
+            continue
+        lost = losses(score, exercises)
+        changed = {x.exercise for x in group}
+        explained = changed | {d for e in changed for d in depends[e]}
+        if len(group) > 1 and any(pts for e, pts in lost.items() if e not in explained):
+            retry.extend(group)  # an interaction the probes did not see: grade alone
+            continue
+        for x in group:
+            mine = {e: (pts if e == x.exercise or e in depends[x.exercise] else 0.0)
+                    for e, pts in lost.items()}
+            verdicts[x.student] = Verdict(x, mine)
+
+    # 3. Whatever could not be judged together is graded one entry per notebook.
+    if retry:
+        alone = grade({x.student: fill(release_nb, {**reference, x.exercise: x.source})
+                       for x in retry}, "alone")
+        for x in retry:
+            score = alone.get(x.student)
+            lost = losses(score, exercises) if score else {e: float("nan") for e in exercises}
+            verdicts[x.student] = Verdict(x, lost)
+    return exercises, depends, [verdicts[x.student] for x in entries], graded
 
 
 def format_matrix(name: str, exercises: list[str], verdicts: list[Verdict]) -> str:
@@ -95,30 +178,45 @@ def format_matrix(name: str, exercises: list[str], verdicts: list[Verdict]) -> s
 
 
 def run(names: list[str] | None = None, workers: int | None = None) -> int:
-    """Check every named assignment (default: all); print matrices; 0 if all pass."""
+    """Check every named assignment (default: all); print matrices; 0 if all pass.
+
+    Assignments are checked concurrently, one nbgrader process each, up to
+    ``workers`` (default: the number of cores) at a time.
+    """
     names = names or assignments()
+    workers = workers or os.cpu_count() or 1
     failures = caught = mistakes = correct_ok = correct = 0
     with tempfile.TemporaryDirectory(prefix="nn-check-tests-") as tmp:
-        for name in names:
+        def check(name):
             if not catalogue.load(name):
-                print(f"{name}: no catalogue entries")
+                return name, None
+            return name, check_assignment(name, Path(tmp) / name)
+
+        with ThreadPoolExecutor(workers) as pool:
+            results = list(pool.map(check, names))
+    for name, result in results:
+        if result is None:
+            print(f"{name}: no catalogue entries")
+            failures += 1
+            continue
+        exercises, depends, verdicts, graded = result
+        print(format_matrix(name, exercises, verdicts))
+        links = ", ".join(f"{d} uses {e}" for e in exercises for d in sorted(depends[e]))
+        print(f"({len(verdicts)} entries graded in {graded} notebooks; "
+              f"test dependencies: {links or 'none'})\n")
+        for exercise in exercises:
+            kinds = [v.entry.kind for v in verdicts if v.entry.exercise == exercise]
+            if kinds.count("wrong") < 3 or kinds.count("correct") < 2:
+                print(f"{name}/{exercise}: needs at least 3 wrong and 2 correct entries")
                 failures += 1
-                continue
-            exercises, verdicts = check_assignment(name, Path(tmp) / name, workers)
-            print(format_matrix(name, exercises, verdicts), end="\n\n")
-            for exercise in exercises:
-                kinds = [v.entry.kind for v in verdicts if v.entry.exercise == exercise]
-                if kinds.count("wrong") < 3 or kinds.count("correct") < 2:
-                    print(f"{name}/{exercise}: needs at least 3 wrong and 2 correct entries")
-                    failures += 1
-            for v in verdicts:
-                if v.entry.kind == "wrong":
-                    mistakes += 1
-                    caught += v.ok
-                else:
-                    correct += 1
-                    correct_ok += v.ok
-                failures += not v.ok
+        for v in verdicts:
+            if v.entry.kind == "wrong":
+                mistakes += 1
+                caught += v.ok
+            else:
+                correct += 1
+                correct_ok += v.ok
+            failures += not v.ok
     print(f"hidden tests catch {caught} of {mistakes} catalogued mistakes; "
           f"{correct_ok} of {correct} correct alternatives earn full marks")
     print(f"check-tests: {caught + correct_ok} passed, {failures} failed")

@@ -1,0 +1,15 @@
+# wrong: params holds only the first layer's parameters
+class TwoLayerNet:
+    def __init__(self, input_size, hidden_size, output_size):
+        I, H, O = input_size, hidden_size, output_size
+        W1 = np.random.randn(I, H)
+        b1 = np.random.randn(H)
+        W2 = np.random.randn(H, O)
+        b2 = np.random.randn(O)
+        self.layers = [Affine(W1, b1), Sigmoid(), Affine(W2, b2)]
+        self.params = list(self.layers[0].params)
+
+    def predict(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
