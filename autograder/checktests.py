@@ -20,6 +20,7 @@ entries back to be graded one per notebook.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -74,18 +75,30 @@ class Verdict:
         return "keeps full marks"
 
 
-def pack(entries: list[catalogue.Entry], depends: dict) -> list[list[catalogue.Entry]]:
-    """Group entries so no two in a group share an exercise or depend on each other.
+def calls(entry: catalogue.Entry, exercises: list[str]) -> set:
+    """The other exercises an entry's own code names (and so may call)."""
+    return {e for e in exercises
+            if e != entry.exercise and re.search(rf"\b{re.escape(e)}\b", entry.source)}
 
-    ``depends[e]`` is the set of exercises whose tests depend on exercise e.
+
+def pack(entries: list[catalogue.Entry], depends: dict) -> list[list[catalogue.Entry]]:
+    """Group entries so that no entry in a group can influence another's tests.
+
+    Two entries clash when they change the same exercise, when one exercise's
+    tests depend on the other (``depends[e]``: the exercises whose tests depend
+    on exercise e), or when one entry's code names the other's exercise.
     """
-    def clash(a: str, b: str) -> bool:
-        return a == b or b in depends[a] or a in depends[b]
+    exercises = list(depends)
+
+    def clash(a: catalogue.Entry, b: catalogue.Entry) -> bool:
+        x, y = a.exercise, b.exercise
+        return (x == y or y in depends[x] or x in depends[y]
+                or y in calls(a, exercises) or x in calls(b, exercises))
 
     groups: list[list[catalogue.Entry]] = []
     for entry in entries:
         for group in groups:
-            if not any(clash(entry.exercise, other.exercise) for other in group):
+            if not any(clash(entry, other) for other in group):
                 group.append(entry)
                 break
         else:
@@ -144,8 +157,10 @@ def check_assignment(name: str, work_dir: Path, workers: int = 1):
         lost = losses(score, exercises)
         changed = {x.exercise for x in group}
         explained = changed | {d for e in changed for d in depends[e]}
-        if len(group) > 1 and any(pts for e, pts in lost.items() if e not in explained):
-            retry.extend(group)  # an interaction the probes did not see: grade alone
+        unexplained = any(pts for e, pts in lost.items() if e not in explained)
+        correct_lost = any(x.kind == "correct" for x in group) and any(lost.values())
+        if len(group) > 1 and (unexplained or correct_lost):
+            retry.extend(group)  # an interaction, or a loss to pin down: grade alone
             continue
         for x in group:
             mine = {e: (pts if e == x.exercise or e in depends[x.exercise] else 0.0)
