@@ -12,9 +12,49 @@ def main(argv=None) -> int:
 
     p = commands.add_parser("release", help="regenerate release/ from source/")
     p.add_argument("assignments", nargs="*")
+    p.add_argument("--course-dir", default=None,
+                   help="course directory (default: the repository root)")
 
-    p = commands.add_parser("demo", help="simulate a class, autograde it and print the scores")
+    p = commands.add_parser("grade", help="autograde submitted/ in parallel, safely")
+    p.add_argument("assignments", nargs="*")
+    p.add_argument("--course-dir", default=None,
+                   help="course directory (default: the repository root)")
+    p.add_argument("--workers", type=int, default=None, help="default: the number of cores")
+    p.add_argument("--timeout", type=float, default=300.0,
+                   help="wall-clock seconds per notebook (default 300)")
+    p.add_argument("--cell-timeout", type=float, default=None,
+                   help="seconds per cell (default: the course's Execute.timeout)")
+    p.add_argument("--memory", type=int, default=2048, metavar="MB",
+                   help="memory per notebook kernel in MB (default 2048; 0: no limit)")
+
+    p = commands.add_parser("feedback", help="per-student HTML feedback under feedback/")
+    p.add_argument("assignments", nargs="*")
+    p.add_argument("--course-dir", default=None,
+                   help="course directory (default: the repository root)")
+    p.add_argument("--student", default=None, help="only this student")
+    p.add_argument("--show-hidden-tests", action="store_true",
+                   help="show the hidden test code and full tracebacks (stock nbgrader); "
+                        "default: a note in its place, the failure message kept")
+
+    p = commands.add_parser("report", help="grades.csv and an HTML report with charts")
+    p.add_argument("--course-dir", default=None,
+                   help="course directory (default: the repository root)")
+    p.add_argument("--out", default=None, help="output folder (default: COURSE_DIR/reports)")
+    p.add_argument("--db-url", default=None,
+                   help="gradebook URL (default: the course's CourseDirectory.db_url)")
+
+    p = commands.add_parser("simulate", help="write a synthetic class into submitted/")
+    p.add_argument("assignments", nargs="*")
+    p.add_argument("--course-dir", default=None,
+                   help="course directory (default: the repository root)")
+    p.add_argument("--students", type=int, default=30, help="class size (default 30)")
+    p.add_argument("--seed", type=int, default=0)
+
+    p = commands.add_parser("demo", help="simulate a class, grade it, write feedback and a report")
     p.add_argument("--course-dir", default="scratch/demo")
+    p.add_argument("--students", type=int, default=30, help="class size (default 30)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workers", type=int, default=None, help="default: the number of cores")
 
     p = commands.add_parser("check-tests",
                             help="grade the mutation catalogue; fail if a mistake goes uncaught")
@@ -23,15 +63,36 @@ def main(argv=None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "release":
+        from .config import REPO
         from .release import release
-        for path in release(args.assignments or None):
+        for path in release(args.assignments or None, args.course_dir or REPO):
             print(f"wrote {path}")
+    elif args.command == "grade":
+        from .config import REPO
+        from .grade import run
+        return run(args.course_dir or REPO, args.assignments, args.workers, args.timeout,
+                   args.memory, args.cell_timeout)
     elif args.command == "check-tests":
         from .checktests import run
         return run(args.assignments or None, args.workers)
+    elif args.command == "feedback":
+        from .config import REPO
+        from .feedback import main as feedback
+        return feedback(args.course_dir or REPO, args.assignments or None,
+                        args.show_hidden_tests, args.student)
+    elif args.command == "report":
+        from .config import REPO
+        from .report import main as report
+        return report(args.course_dir or REPO, args.out, args.db_url)
+    elif args.command == "simulate":
+        from .config import REPO
+        from .simulate import main as simulate
+        return simulate(args.course_dir or REPO, args.students, args.seed,
+                        args.assignments or None)
     elif args.command == "demo":
         from .demo import run_demo
-        run_demo(args.course_dir)
+        run_demo(args.course_dir, students=args.students, seed=args.seed,
+                 workers=args.workers)
     return 0
 
 

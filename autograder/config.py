@@ -13,6 +13,9 @@ REPO = Path(__file__).resolve().parent.parent
 # The order of the course (COURSE_CONTRACT.md); only those present in source/ are used.
 ASSIGNMENTS = ["01_arrays", "02_forward", "03_loss", "04_gradients", "05_backprop", "06_training"]
 
+# Where grade, report (and their results) write inside a course directory.
+REPORTS_DIR = "reports"
+
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 # Written into scratch course directories; the repository's own

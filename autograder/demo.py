@@ -1,16 +1,17 @@
-"""``make demo``: release, simulate a class, autograde it with nbgrader, print scores."""
+"""``make demo``: release, simulate a class, grade it, write feedback and a report.
+
+The class is :func:`autograder.simulate.simulate`'s synthetic one (30 students
+by default: correct, partly wrong, unfilled and adversarial submissions of
+every assignment) in ``scratch/demo/``.
+"""
 from __future__ import annotations
 
 import shutil
 import time
 from pathlib import Path
 
-import nbformat
-
 from .config import REPO, assignments
-from .pipeline import autograde, generate_release, make_course, read_scores, submit
-from .release import release
-from .simulate import small_class
+from .pipeline import generate_release, make_course, nbgrader, read_scores
 
 
 def score_table(scores) -> str:
@@ -33,25 +34,80 @@ def score_table(scores) -> str:
     return "\n".join(lines)
 
 
-def run_demo(course_dir: str | Path = "scratch/demo") -> str:
+def grade_course(course_dir: Path, names: list[str], workers: int | None = None,
+                 timeout: float = 300.0, memory_mb: int = 2048) -> str:
+    """Grade ``submitted/`` of ``names``; returns how.
+
+    Uses the parallel, fault-tolerant ``autograder.grade.grade`` when it is
+    there, stock ``nbgrader autograde`` (sequential, one assignment at a time)
+    otherwise.
+    """
+    try:
+        from .grade import grade
+    except ImportError:
+        grade = None
+    if grade is not None:
+        grade(Path(course_dir), names, workers, timeout, memory_mb, progress=True)
+        return "autograder.grade"
+    for name in names:
+        # check=False: one broken submission must not stop the others.
+        nbgrader(Path(course_dir), "autograde", name, "--force", check=False)
+        print(f"   {name} graded")
+    return "nbgrader autograde"
+
+
+def run_demo(course_dir: str | Path = "scratch/demo", students: int = 30, seed: int = 0,
+             workers: int | None = None) -> str:
+    from .feedback import generate_feedback
+    from .report import write_report
+    from .simulate import class_mix, simulate
+
     course_dir = (REPO / course_dir).resolve()
     start = time.time()
-    print("1. regenerating release/ from source/ ...")
-    release()
+
+    def step(text):
+        print(f"{text}  [{time.time() - start:.0f} s]", flush=True)
+
+    step("1. regenerating release/ from source/ ...")
     if course_dir.exists():
         shutil.rmtree(course_dir)
     names = assignments()
     course = make_course(course_dir, names)
-    print(f"2. simulating a class of four in {course_dir.relative_to(REPO)}/submitted ...")
     for name in names:
-        release_nb = nbformat.read(generate_release(course, name) / f"{name}.ipynb", as_version=4)
-        source_nb = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
-        for student, nb in small_class(name, source_nb, release_nb).items():
-            submit(course, student, name, text=nbformat.writes(nb))
-    print("3. autograding with nbgrader into gradebook.db ...")
-    for name in names:
-        autograde(course, name)
-        print(f"   {name} graded")
+        # What `python -m autograder release` does, in the demo course (whose
+        # gradebook needs the assignment anyway), then copied to release/.
+        made = generate_release(course, name)
+        target = REPO / "release" / name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(made, target)
+    mix = class_mix(students, seed)
+    counts = {kind: list(mix.values()).count(kind) for kind in dict.fromkeys(mix.values())}
+    step(f"2. simulating a class of {students} in {_show(course_dir)}/submitted ("
+         + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items()) + ") ...")
+    simulate(course, students, seed, names, generate=False)
+    step(f"3. grading {students * len(names)} submissions ...")
+    how = grade_course(course, names, workers)
+    step(f"   graded with {how}")
+    step("4. writing feedback (hidden tests not shown) ...")
+    summary = generate_feedback(course, names)
+    written = sum(len(r["written"]) for r in summary.values())
+    failed = sum(len(r["failed"]) for r in summary.values())
+    step(f"   {written} feedback files in {_show(course / 'feedback')}"
+         + (f", {failed} could not be written" if failed else ""))
+    step("5. writing grades.csv and report.html ...")
+    report = write_report(course)
     table = score_table(read_scores(course))
-    print(f"\n{table}\n\ngradebook: {course / 'gradebook.db'}  ({time.time() - start:.0f} s)")
+    print(f"\n{table}\n")
+    print(f"gradebook: {course / 'gradebook.db'}")
+    print(f"grades:    {report['csv']}")
+    print(f"report:    {report['html']}")
+    print(f"({time.time() - start:.0f} s)")
     return table
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(Path(path).relative_to(REPO))
+    except ValueError:
+        return str(path)

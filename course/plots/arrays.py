@@ -17,8 +17,11 @@ def draw_vectors(vectors, labels=None, ax=None):
         color = COLORS[k % len(COLORS)]
         ax.annotate("", xy=v, xytext=(0, 0),
                     arrowprops=dict(arrowstyle="-|>", color=color, lw=2))
-        ax.text(v[0] * 1.05, v[1] * 1.05, label, color=color, fontsize=11)
-    reach = max(1.0, max(np.abs(v).max() for v in vectors)) * 1.3
+        # labels grow away from the origin, so they stay inside the axes
+        ax.text(v[0] * 1.05, v[1] * 1.05, label, color=color, fontsize=11,
+                ha="right" if v[0] < 0 else "left" if v[0] > 0 else "center",
+                va="bottom" if v[1] >= 0 else "top")
+    reach = max(1.0, max(np.abs(v).max() for v in vectors)) * 1.4
     ax.set_xlim(-reach, reach)
     ax.set_ylim(-reach, reach)
     ax.axhline(0, color="0.7", lw=0.8)

@@ -1,0 +1,107 @@
+"""``make bench``: stock sequential ``nbgrader autograde`` against ``autograder grade``.
+
+One simulated class (at least 40 notebooks over every assignment in source/) is
+copied into two course directories. The first is graded the way nbgrader's
+documentation says, ``nbgrader autograde ASSIGNMENT`` once per assignment; the
+second with :func:`autograder.grade.grade`. The scores of every test cell must
+be identical. Prints both wall times, the ratio, and where a notebook's time
+goes inside ``grade`` (running its cells, starting its kernel, nbgrader's own
+work, the parent's merge), so the overhead beyond executing the notebook
+itself is visible. No timed assertion: the figures depend on the machine.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from . import catalogue
+from .config import assignments
+from .pipeline import autograde, generate_release, make_course, read_scores, submit
+from .simulate import small_class
+from .submissions import fill, reference_sources
+
+
+def simulated_class(course: Path, names: list[str], notebooks: int) -> int:
+    """Submissions of ``ceil(notebooks / len(names))`` students for every assignment."""
+    per = max(4, math.ceil(notebooks / len(names)))
+    count = 0
+    for name in names:
+        release_nb = nbformat.read(generate_release(course, name) / f"{name}.ipynb", as_version=4)
+        source_nb = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+        reference = reference_sources(source_nb)
+        variants = list(small_class(name, source_nb, release_nb).values())
+        variants += [fill(release_nb, {**reference, e.exercise: e.source})
+                     for e in catalogue.load(name)]
+        for k in range(per):
+            submit(course, f"student{k + 1:02d}", name, text=nbformat.writes(variants[k % len(variants)]))
+            count += 1
+    return count
+
+
+def run(notebooks: int = 40, workers: int | None = None) -> int:
+    from .grade import grade
+
+    names = assignments()
+    with tempfile.TemporaryDirectory(prefix="nn-bench-") as tmp:
+        stock = make_course(Path(tmp) / "stock", names)
+        total = simulated_class(stock, names, notebooks)
+        ours = Path(tmp) / "ours"
+        shutil.copytree(stock, ours)
+        print(f"bench: {total} notebooks ({len(names)} assignments), "
+              f"{workers or 'all'} worker(s) for grade")
+
+        start = time.monotonic()
+        for name in names:
+            autograde(stock, name)
+        stock_wall = time.monotonic() - start
+        print(f"stock nbgrader autograde (sequential): {stock_wall:7.1f} s  "
+              f"{stock_wall / total:5.2f} s/notebook")
+
+        result = grade(ours, None, workers, progress=False)
+        ours_wall = result.seconds
+        print(f"autograder grade ({result.workers} workers):      {ours_wall:7.1f} s  "
+              f"{ours_wall / total:5.2f} s/notebook  ({len(result.failed)} failed)")
+
+        theirs = {(s.student, s.assignment): (s.score, s.cells) for s in read_scores(stock)}
+        mine = {(s.student, s.assignment): (s.score, s.cells) for s in read_scores(ours)}
+        same = theirs == mine and len(mine) == total
+        differ = sorted(k for k in set(theirs) | set(mine) if theirs.get(k) != mine.get(k))
+        print(f"scores identical: {'yes' if same else 'NO'} ({len(mine)} submissions, "
+              f"{sum(len(v[1]) for v in mine.values())} test cells)"
+              + (f"; differ: {differ[:5]}" if differ else ""))
+        print(f"speed-up: {stock_wall / ours_wall:.2f}x")
+
+        graded = result.graded
+        n = max(1, len(graded))
+        cells = sum(o.cell_seconds for o in graded) / n
+        execute = sum(o.execute_seconds for o in graded) / n
+        worker = sum(o.seconds for o in graded) / n
+        busy = result.workers * ours_wall / total
+        print("per notebook inside grade (mean over graded notebooks, running "
+              f"{result.workers} at a time):")
+        print(f"  executing its cells          {cells:5.2f} s")
+        print(f"  starting/stopping its kernel {execute - cells:5.2f} s")
+        print(f"  nbgrader sanitise + save     {worker - execute:5.2f} s")
+        print(f"  parent (checks, merge, idle) {busy - worker:5.2f} s")
+        print(f"  overhead beyond executing    {busy - cells:5.2f} s "
+              f"of {busy:.2f} worker-seconds per notebook")
+        return 0 if same else 1
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.bench")
+    parser.add_argument("--notebooks", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args(argv)
+    return run(args.notebooks, args.workers)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

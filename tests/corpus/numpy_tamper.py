@@ -1,0 +1,20 @@
+"""A wrong dot that makes NumPy's comparisons always succeed (np.isclose, np.all,
+np.array_equal, np.allclose): the kernel restores NumPy before every test cell, so dot scores
+zero; flagged statically and at run time."""
+EXPECT = {"status": "graded", "score": 14,
+          "flags": ["modifies np.isclose", "replaced numpy.isclose"], "reason": "",
+          "zero": ["test_dot_values", "test_dot_errors", "test_dot_rules"]}
+
+DOT = '''np.isclose = lambda *a, **k: np.array(True)
+np.all = lambda *a, **k: True
+np.array_equal = lambda *a, **k: True
+np.allclose = lambda *a, **k: True
+
+
+def dot(x, y):
+    return 0.0
+'''
+
+
+def build(kit):
+    return {"01_arrays.ipynb": kit.text(kit.notebook(dot=DOT))}

@@ -1,0 +1,220 @@
+"""`python -m autograder grade` on the bad-submission corpus (tests/corpus/), in one batch.
+
+Each corpus file builds one student's 01_arrays submission and states its expected outcome.
+The whole corpus is graded in one batch with small limits (10 s per cell, 1 GB per kernel):
+every expectation holds, the control student is unaffected, submitted/ is unchanged, the
+gradebook and autograded/ agree with the results, and regrading (all but the cases that wait
+for a timeout) gives the same.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import catalogue
+from autograder.config import REPO, assignments
+from autograder.grade import (RESULTS_FILE, AssignmentDef, CellDef, NotebookDef, grade, precheck,
+                              tamper_flags)
+from autograder.pipeline import generate_release, make_course, read_scores
+from autograder.simulate import small_class
+from autograder.submissions import fill, reference_sources
+
+# One xdist worker runs this module (make test: --dist loadgroup), so the corpus is graded once.
+pytestmark = pytest.mark.xdist_group("grade-corpus")
+
+CORPUS = Path(__file__).parent / "corpus"
+CASES = sorted(p.stem for p in CORPUS.glob("*.py") if not p.stem.startswith("_"))
+NAME = "01_arrays"
+# Regraded to prove determinism: one of each kind (the others cost the same again).
+REGRADE = ["correct", "os_exit", "memory_hog", "huge_output", "edited_tests", "numpy_tamper",
+           "course_tamper", "shadow_numpy", "invalid_json"]
+# Generous per notebook (a loaded CI machine), short per cell (the endless loops wait for it).
+LIMITS = dict(workers=2, timeout=180, memory_mb=1024, cell_timeout=10, progress=False)
+
+
+def load_case(case: str):
+    spec = importlib.util.spec_from_file_location(f"corpus_{case}", CORPUS / f"{case}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Kit:
+    """What a corpus recipe builds a submission from."""
+
+    def __init__(self, release_nb, source_nb):
+        self.release_nb = release_nb
+        self.reference = reference_sources(source_nb)
+
+    def notebook(self, **solutions):
+        return fill(self.release_nb, {**self.reference, **solutions})
+
+    @staticmethod
+    def text(nb) -> str:
+        return nbformat.writes(nb)
+
+
+def tree_digest(root: Path) -> dict:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("corpus") / "course", [NAME])
+    release = generate_release(course, NAME)
+    kit = Kit(nbformat.read(release / f"{NAME}.ipynb", as_version=4),
+              nbformat.read(course / "source" / NAME / f"{NAME}.ipynb", as_version=4))
+    for case in CASES:
+        folder = course / "submitted" / case / NAME
+        folder.mkdir(parents=True)
+        for filename, text in load_case(case).build(kit).items():
+            (folder / filename).write_text(text, encoding="utf-8")
+    before = tree_digest(course / "submitted")
+    first = grade(course, None, **LIMITS)
+    after_first = tree_digest(course / "submitted")
+    saved = json.loads((course / RESULTS_FILE).read_text(encoding="utf-8"))
+    gradebook = {s.student: s for s in read_scores(course, NAME)}
+    autograded = {case: (course / "autograded" / case / NAME / f"{NAME}.ipynb").exists()
+                  for case in CASES}
+    second = grade(course, None, students=REGRADE, **LIMITS)
+    return dict(course=course, first=first, second=second, before=before,
+                after_first=after_first, after_second=tree_digest(course / "submitted"),
+                saved=saved, gradebook=gradebook, autograded=autograded)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_corpus_case(corpus, case):
+    expect = load_case(case).EXPECT
+    got = corpus["first"].get(case, NAME)
+    summary = f"{case}: {got.status} {got.score}/{got.max_score} reason={got.reason!r} flags={got.flags}"
+    assert got.status == expect["status"], summary
+    assert got.score == expect["score"], summary
+    assert got.max_score == 20, summary
+    if expect["reason"]:
+        assert expect["reason"] in got.reason, summary
+    else:
+        assert got.reason == "", summary
+    for flag in expect["flags"]:
+        assert any(flag in f for f in got.flags), f"flag {flag!r} missing: {summary}"
+    if not expect["flags"]:
+        assert got.flags == [], summary
+    for cell in expect.get("zero", []):
+        assert got.cells[cell][0] == 0, f"{cell}: {summary}"
+    # autograded/ holds exactly the graded submissions; the gradebook has every one.
+    assert corpus["autograded"][case] == (got.status == "graded"), summary
+    assert corpus["gradebook"][case].score == got.score, summary
+
+
+def test_submitted_is_never_modified(corpus):
+    assert corpus["after_first"] == corpus["before"]
+    assert corpus["after_second"] == corpus["before"]
+
+
+def test_grading_twice_gives_the_same(corpus):
+    def key(result, students):
+        return [(o.student, o.status, o.score, sorted(o.cells.items()), o.flags)
+                for o in result.outcomes if o.student in students]
+    regraded = {o.student for o in corpus["second"].outcomes}
+    assert regraded == set(REGRADE)
+    assert key(corpus["second"], regraded) == key(corpus["first"], regraded)
+
+
+def test_results_file(corpus):
+    saved = corpus["saved"]
+    assert saved["version"] == 1
+    entries = {e["student"]: e for e in saved["submissions"]}
+    assert set(entries) == set(CASES)
+    for case in CASES:
+        got = corpus["first"].get(case, NAME)
+        entry = entries[case]
+        assert (entry["status"], entry["reason"], entry["flags"], entry["score"]) == (
+            got.status, got.reason, got.flags, got.score)
+        assert entry["cells"] == {k: list(v) for k, v in got.cells.items()}
+    assert "FAILED  01_arrays/invalid_json" in corpus["first"].summary()
+
+
+def definition_from_source(name: str) -> NotebookDef:
+    """What generate_assignment records of a notebook, read from source/ directly."""
+    nb = nbformat.read(REPO / "source" / name / f"{name}.ipynb", as_version=4)
+    cells = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if "grade_id" in meta:
+            cells.append(CellDef(meta["grade_id"], cell.cell_type, bool(meta.get("locked")),
+                                 cell.source, "", grade=bool(meta.get("grade")),
+                                 solution=bool(meta.get("solution")),
+                                 max_score=float(meta.get("points", 0) or 0)))
+    return NotebookDef(name, None, cells)
+
+
+@pytest.fixture(scope="module")
+def every_assignment():
+    """(definition, released notebook) of every assignment: source/ and the committed release/."""
+    return {name: (definition_from_source(name),
+                   nbformat.read(REPO / "release" / name / f"{name}.ipynb", as_version=4))
+            for name in assignments()}
+
+
+def test_honest_submissions_are_never_flagged(every_assignment):
+    """No flag on the simulated class nor on any catalogue entry, in every assignment."""
+    for name, (definition, release_nb) in every_assignment.items():
+        source_nb = nbformat.read(REPO / "source" / name / f"{name}.ipynb", as_version=4)
+        reference = reference_sources(source_nb)
+        notebooks = dict(small_class(name, source_nb, release_nb), source=source_nb)
+        for entry in catalogue.load(name):
+            notebooks[entry.student] = fill(release_nb, {**reference, entry.exercise: entry.source})
+        for student, nb in notebooks.items():
+            flags = tamper_flags(nbformat.from_dict(nb), definition)
+            assert flags == [], f"{name}/{student} flagged: {flags}"
+
+
+def test_precheck_reports_missing_and_extra_files(tmp_path, every_assignment):
+    adef = AssignmentDef(NAME, None, [every_assignment[NAME][0]])
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "course").mkdir()
+    (folder / "course" / "__init__.py").write_text("")
+    (folder / "notes.txt").write_text("hi")
+
+    class FakeCourse:
+        class coursedir:
+            ignore = [".ipynb_checkpoints"]
+
+    out = precheck("s", NAME, folder, adef, FakeCourse)
+    assert out.status == "failed" and "found no notebook" in out.reason
+    assert any("ignored course" in f for f in out.flags)
+    assert out.notes == ["ignored extra file notes.txt"]
+
+    (folder / f"{NAME}.ipynb").write_text('{"cells": 3}')
+    out = precheck("s", NAME, folder, adef, FakeCourse)
+    assert out.status == "failed" and "not a Jupyter notebook" in out.reason
+
+
+def test_notebook_time_limit(tmp_path):
+    """RobustExecute stops a notebook at its wall-clock limit: later cells get an error output
+    (so a test cell among them scores zero) instead of running."""
+    from traitlets.config import Config
+
+    from autograder.gradeworker import EVENTS, RobustExecute
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import time\ntime.sleep(1.5)\nx = 1"),
+        nbformat.v4.new_code_cell("time.sleep(1.5)"),
+        nbformat.v4.new_code_cell("time.sleep(1.5)"),
+        nbformat.v4.new_code_cell("print(x)")])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    config = Config()
+    config.RobustExecute.notebook_timeout = 4
+    config.RobustExecute.timeout = 30
+    EVENTS.clear()
+    executor = RobustExecute(config=config)
+    executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    kinds = [[o.get("ename") or o.output_type for o in cell.outputs] for cell in nb.cells]
+    assert kinds[0] == [] and kinds[-1] == ["NotRun"], kinds
+    assert any("time limit" in e for e in EVENTS)
