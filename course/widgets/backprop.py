@@ -75,7 +75,7 @@ def graph_stepper(x: float = 2.0, y: float = -3.0, z: float = 4.0):
         with out:
             steps = scalar_graph_steps(*(b.value for b in boxes))
             fig = draw_step(steps[step.value])
-            plt.show(fig)
+            display(fig)
             plt.close(fig)
 
     def move(delta):
