@@ -87,8 +87,12 @@ def test_draw_step_shows_caption():
 def test_graph_stepper_buttons_move_and_redraw(monkeypatch):
     import ipywidgets as widgets
 
-    shown = []
-    monkeypatch.setattr(plt, "show", lambda fig=None, *a, **k: shown.append(fig))
+    import IPython.display
+    from matplotlib.figure import Figure
+
+    shown = []  # the figures the widget displays, one per redraw
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **k: shown.extend(
+        o for o in objs if isinstance(o, Figure)))
     panel = widget.graph_stepper(1.0, 2.0, 3.0)
     boxes, controls = panel.children[0].children, panel.children[1].children
     back, forward, slider = controls
