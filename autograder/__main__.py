@@ -5,20 +5,24 @@ import argparse
 import sys
 
 
+def _course_command(commands, name: str, help: str, assignments: bool = True):
+    """A subcommand working on a course directory (and optionally some assignments)."""
+    p = commands.add_parser(name, help=help)
+    if assignments:
+        p.add_argument("assignments", nargs="*")
+    p.add_argument("--course-dir", default=None,
+                   help="course directory (default: the repository root)")
+    return p
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder",
                                      description="Instructor tooling for the course.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    p = commands.add_parser("release", help="regenerate release/ from source/")
-    p.add_argument("assignments", nargs="*")
-    p.add_argument("--course-dir", default=None,
-                   help="course directory (default: the repository root)")
+    p = _course_command(commands, "release", "regenerate release/ from source/")
 
-    p = commands.add_parser("grade", help="autograde submitted/ in parallel, safely")
-    p.add_argument("assignments", nargs="*")
-    p.add_argument("--course-dir", default=None,
-                   help="course directory (default: the repository root)")
+    p = _course_command(commands, "grade", "autograde submitted/ in parallel, safely")
     p.add_argument("--workers", type=int, default=None, help="default: the number of cores")
     p.add_argument("--timeout", type=float, default=300.0,
                    help="wall-clock seconds per notebook (default 300)")
@@ -27,26 +31,18 @@ def main(argv=None) -> int:
     p.add_argument("--memory", type=int, default=2048, metavar="MB",
                    help="memory per notebook kernel in MB (default 2048; 0: no limit)")
 
-    p = commands.add_parser("feedback", help="per-student HTML feedback under feedback/")
-    p.add_argument("assignments", nargs="*")
-    p.add_argument("--course-dir", default=None,
-                   help="course directory (default: the repository root)")
+    p = _course_command(commands, "feedback", "per-student HTML feedback under feedback/")
     p.add_argument("--student", default=None, help="only this student")
     p.add_argument("--show-hidden-tests", action="store_true",
                    help="show the hidden test code and full tracebacks (stock nbgrader); "
                         "default: a note in its place, the failure message kept")
 
-    p = commands.add_parser("report", help="grades.csv and an HTML report with charts")
-    p.add_argument("--course-dir", default=None,
-                   help="course directory (default: the repository root)")
+    p = _course_command(commands, "report", "grades.csv and an HTML report with charts", assignments=False)
     p.add_argument("--out", default=None, help="output folder (default: COURSE_DIR/reports)")
     p.add_argument("--db-url", default=None,
                    help="gradebook URL (default: the course's CourseDirectory.db_url)")
 
-    p = commands.add_parser("simulate", help="write a synthetic class into submitted/")
-    p.add_argument("assignments", nargs="*")
-    p.add_argument("--course-dir", default=None,
-                   help="course directory (default: the repository root)")
+    p = _course_command(commands, "simulate", "write a synthetic class into submitted/")
     p.add_argument("--students", type=int, default=30, help="class size (default 30)")
     p.add_argument("--seed", type=int, default=0)
 
