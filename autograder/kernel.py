@@ -111,12 +111,19 @@ class Guard:
     def post_run_cell(self, result):
         if self.before is None:
             return
-        for name, value in list(self.shell.user_ns.items()):
+        namespace = self.shell.user_ns
+        for name in [n for n in self.bound if n not in namespace]:
+            del self.bound[name]  # the locked cell itself deleted it
+        for name, value in list(namespace.items()):
             if name.startswith("_") or self.before.get(name) == id(value):
                 continue
             if isinstance(value, (types.ModuleType, types.FunctionType, type,
                                   types.BuiltinFunctionType)):
                 self.bound[name] = value
+            else:
+                # A locked cell rebound the name to data (a loop variable, say):
+                # from now on that is what the locked cells expect.
+                self.bound.pop(name, None)
         self.before = None
 
     def restore(self) -> None:

@@ -218,3 +218,18 @@ def test_notebook_time_limit(tmp_path):
     kinds = [[o.get("ename") or o.output_type for o in cell.outputs] for cell in nb.cells]
     assert kinds[0] == [] and kinds[-1] == ["NotRun"], kinds
     assert any("time limit" in e for e in EVENTS)
+
+
+def test_honest_notebooks_raise_no_runtime_flags(tmp_path):
+    """The kernel guard flags only what student code replaced: a locked cell
+    that rebinds its own loop variable (06's `kind`) is not tampering."""
+    from autograder.pipeline import submit
+
+    names = assignments()
+    course = make_course(tmp_path / "course", names)
+    for name in names:
+        generate_release(course, name)
+        submit(course, "honest", name, REPO / "source" / name / f"{name}.ipynb")
+    result = grade(course, names, 2, 300, 2048, progress=False)
+    got = {(o.assignment, o.score, o.max_score, tuple(o.flags)) for o in result.outcomes}
+    assert all(score == most and not flags for _, score, most, flags in got), got
