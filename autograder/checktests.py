@@ -205,10 +205,14 @@ def run(names: list[str] | None = None, workers: int | None = None) -> int:
         def check(name):
             if not catalogue.load(name):
                 return name, None
-            return name, check_assignment(name, Path(tmp) / name)
+            # Two shards per batch, so the last assignment still fills the cores.
+            return name, check_assignment(name, Path(tmp) / name, workers=2)
 
+        # Largest catalogues first, so no long one starts last.
+        order = sorted(names, key=lambda n: -len(catalogue.load(n)))
         with ThreadPoolExecutor(workers) as pool:
-            results = list(pool.map(check, names))
+            done = dict(pool.map(check, order))
+        results = [(name, done[name]) for name in names]
     for name, result in results:
         if result is None:
             print(f"{name}: no catalogue entries")
