@@ -205,8 +205,7 @@ def run(names: list[str] | None = None, workers: int | None = None) -> int:
         def check(name):
             if not catalogue.load(name):
                 return name, None
-            # Two shards per batch, so the last assignment still fills the cores.
-            return name, check_assignment(name, Path(tmp) / name, workers=2)
+            return name, check_assignment(name, Path(tmp) / name)
 
         # Largest catalogues first, so no long one starts last.
         order = sorted(names, key=lambda n: -len(catalogue.load(n)))
