@@ -45,6 +45,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
 from .config import assignments as course_assignments
+from .pipeline import nbgrader_env, nbgrader_failed
 
 BEGIN = "BEGIN HIDDEN TESTS"
 END = "END HIDDEN TESTS"
@@ -257,14 +258,8 @@ def run_nbgrader_feedback(course_dir: Path, name: str, student: str | None = Non
     args = [name, "--force"] + ([f"--student={student}"] if student else [])
     command = [sys.executable, "-m", "autograder.feedback"]
     command += ["--show-hidden-tests"] if show_hidden_tests else []
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND="Agg")
-    return subprocess.run(command + args, cwd=course_dir, env=env,
+    return subprocess.run(command + args, cwd=course_dir, env=nbgrader_env(),
                           capture_output=True, text=True)
-
-
-def _failed(proc: subprocess.CompletedProcess) -> bool:
-    # nbgrader often exits 0 after logging an error, so read the log too.
-    return proc.returncode != 0 or "| ERROR]" in proc.stderr
 
 
 def generate_feedback(course_dir: Path, names: list[str] | None = None,
@@ -285,10 +280,10 @@ def generate_feedback(course_dir: Path, names: list[str] | None = None,
         failed = {}
         if students:
             proc = run_nbgrader_feedback(course_dir, name, student, show_hidden_tests)
-            if _failed(proc):
+            if nbgrader_failed(proc):
                 for one in students:       # isolate the submissions that fail
                     one_proc = run_nbgrader_feedback(course_dir, name, one, show_hidden_tests)
-                    if _failed(one_proc):
+                    if nbgrader_failed(one_proc):
                         failed[one] = one_proc.stderr[-2000:]
         written = sorted(p for p in (course_dir / "feedback").glob(f"*/{name}/*.html")
                          if p.parts[-3] in students and p.parts[-3] not in failed)

@@ -78,6 +78,7 @@ from pathlib import Path
 import nbformat
 
 from .config import ASSIGNMENTS, REPORTS_DIR
+from .pipeline import nbgrader_env
 
 RESULTS_FILE = Path(REPORTS_DIR) / "grade-results.json"
 DEFAULT_TIMEOUT = 300.0       # seconds per notebook
@@ -500,8 +501,7 @@ class WorkerProcess:
         self.proc = None
 
     def start(self) -> None:
-        env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND="Agg",
-                   PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+        env = nbgrader_env()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "autograder.gradeworker", str(self.shard), str(self.course_dir)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,

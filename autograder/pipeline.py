@@ -21,19 +21,29 @@ class NbgraderError(RuntimeError):
     """An nbgrader command failed; the message carries its log."""
 
 
+def nbgrader_env() -> dict:
+    """The environment of every process that runs nbgrader or its kernels.
+
+    nbgrader shells out to `alembic` and `jupyter`, so this environment's bin
+    comes first on PATH; kernels skip figure rendering (MPLBACKEND=Agg).
+    """
+    bin_dir = str(Path(sys.executable).parent)
+    return dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND="Agg",
+                PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
+
+
+def nbgrader_failed(proc: subprocess.CompletedProcess) -> bool:
+    """nbgrader often exits 0 after logging an error, so read the log too."""
+    return proc.returncode != 0 or "| ERROR]" in proc.stderr
+
+
 def nbgrader(course_dir: Path, *args: str, check: bool = True,
              timeout: float | None = None) -> subprocess.CompletedProcess:
     """Run ``nbgrader ARGS`` in ``course_dir`` (which holds its nbgrader_config.py)."""
-    # nbgrader shells out to `alembic` and `jupyter`: put this environment's bin first.
-    bin_dir = str(Path(sys.executable).parent)
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND="Agg",
-               PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
     proc = subprocess.run([sys.executable, "-m", "nbgrader", *args],
-                          cwd=course_dir, env=env, capture_output=True, text=True,
+                          cwd=course_dir, env=nbgrader_env(), capture_output=True, text=True,
                           timeout=timeout)
-    # nbgrader often exits 0 after logging an error, so read the log too.
-    failed = proc.returncode != 0 or "| ERROR]" in proc.stderr
-    if check and failed:
+    if check and nbgrader_failed(proc):
         raise NbgraderError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n"
                             f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
     return proc
