@@ -38,6 +38,26 @@ def quiet():
         yield
 
 
+@contextlib.contextmanager
+def see(where: str):
+    """Point every failed check inside the block to the text that explains it.
+
+    A test cell wraps the checks that detect one kind of mistake, so the
+    student is sent to the right hint or section::
+
+        with see("Hint 2 of Affine (힌트 2): the bias is added to every row"):
+            check_close("Affine.forward(x)", out, expected)
+
+    fails with ``CheckFailed: Affine.forward(x) differs ... → see Hint 2 of
+    Affine (힌트 2): the bias is added to every row``. Nested blocks add their
+    pointers innermost first.
+    """
+    try:
+        yield
+    except CheckFailed as error:
+        raise CheckFailed(f"{error}\n→ see {where}") from None
+
+
 def check_true(condition, message: str) -> None:
     """Fail with ``message`` unless ``condition`` holds."""
     if not condition:

@@ -89,3 +89,17 @@ def test_quiet_silences_numpy_and_python_warnings():
         with quiet():
             np.exp(np.array([1000.0]))
             warnings.warn("ignored")
+
+
+def test_see_points_a_failed_check_to_its_explanation():
+    from course.checks import see
+    with pytest.raises(CheckFailed) as info:
+        with see("Hint 2 of Affine (힌트 2)"):
+            check_shape("Affine.forward(x)", np.zeros((10, 4)), (10, 3))
+    assert str(info.value) == ("Affine.forward(x) returned shape (10, 4), expected (10, 3)\n"
+                               "→ see Hint 2 of Affine (힌트 2)")
+    with see("never shown"):  # a passing check says nothing
+        check_true(True, "unused")
+    with pytest.raises(ValueError):  # only failed checks are annotated
+        with see("Hint 1"):
+            raise ValueError("a student's own error")
