@@ -1,5 +1,5 @@
 """A student at JupyterLab: open a notebook, run it, use a widget, write an
-exercise, press Validate — and what the page shows at each step.
+exercise, open a hint, press Validate — and what the page shows at each step.
 
 Actions go through the page the way a student's do: JupyterLab's own commands
 (what its menus and keyboard shortcuts call), the mouse on a widget, the
@@ -161,6 +161,42 @@ _WIDGET_RESULT = """([cellIndex, outputIndex]) => {
         for (const img of node.querySelectorAll('img')) parts.push(img.src.length + ':' + img.src.slice(-200));
     }
     return parts.join('\\n');
+}"""
+
+
+# One <details> block of a rendered markdown cell as the page shows it: is it
+# open, and is any of its body (all but the <summary>) visible? Chromium keeps
+# a closed block's body laid out but skips painting it (content-visibility), so
+# boxes alone do not tell: an element's checkVisibility() does, and for bare
+# text the block's innerText, which holds only what is rendered.
+_DETAILS_STATE = """([cellIndex, k]) => {
+    const cell = window.jupyterapp.shell.currentWidget.content.widgets[cellIndex];
+    const rendered = cell.node.querySelector('.jp-RenderedMarkdown');
+    const block = rendered ? rendered.querySelectorAll('details')[k] : null;
+    if (!block) return null;
+    const summary = block.querySelector(':scope > summary');
+    const visibleText = (block.innerText || '').replace(summary ? summary.innerText : '', '');
+    const shown = (node) => {
+        if (node.nodeType === Node.TEXT_NODE) {
+            const words = node.textContent.trim();
+            return !!words && visibleText.includes(words.split(/\s+/)[0]);
+        }
+        if (node.nodeType !== Node.ELEMENT_NODE) return false;
+        const boxed = Array.from(node.getClientRects()).some(r => r.width > 0 && r.height > 0);
+        const visible = node.checkVisibility ? node.checkVisibility(
+            {contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true}) : true;
+        return boxed && visible;
+    };
+    const body = Array.from(block.childNodes).filter(n => n !== summary
+        && (n.nodeType === Node.ELEMENT_NODE || n.textContent.trim()));
+    return {
+        open: block.open,
+        summary: summary ? summary.innerText.trim() : '',
+        bodyNodes: body.length,
+        bodyText: body.map(n => n.textContent).join(' ').trim().slice(0, 200),
+        bodyShown: body.some(shown),
+        height: block.getBoundingClientRect().height,
+    };
 }"""
 
 
@@ -353,6 +389,24 @@ class Student:
                                    (button.get_attribute("title") or ""), before, after)
             before = self.widget_result(cell, output)
         return None
+
+    # -- a hint --------------------------------------------------------------
+
+    def details_state(self, cell: int, k: int = 0) -> dict:
+        """What the student sees of the k-th ``<details>`` block of a rendered
+        markdown cell: whether it is open, its summary's text, and whether any
+        of its body (everything but the summary) is laid out on screen."""
+        return self.page.evaluate(_DETAILS_STATE, [cell, k])
+
+    def click_summary(self, cell: int, k: int = 0) -> None:
+        """Click the summary line of the k-th ``<details>`` block of a cell, with
+        the mouse, as a student opens or closes a hint."""
+        summary = (self.page.locator(".jp-Notebook .jp-Cell").nth(cell)
+                   .locator(".jp-RenderedMarkdown details").nth(k)
+                   .locator(":scope > summary"))
+        summary.scroll_into_view_if_needed()
+        summary.click()
+        self.page.wait_for_timeout(150)   # the toggle and the re-layout
 
     # -- an exercise ---------------------------------------------------------
 

@@ -10,12 +10,16 @@ released notebook in turn and, like a student:
    maths render, every figure appears, every widget renders as a live
    control, and the only errors are the ``NotImplementedError``s of the
    exercises not written yet;
-2. types the instructor's solution of the first exercise into its cell, runs
+2. opens a hint (clicks the summary of a collapsed ``<details>`` block, the
+   hints below the first exercise first), sees its body appear, closes it
+   again and sees the body hidden -- every assignment that
+   ``tests/test_teaching.py`` no longer lists as ``PENDING`` must have one;
+3. types the instructor's solution of the first exercise into its cell, runs
    it and its visible checks with Shift+Enter, and sees them pass;
-3. uses a widget (moves a slider, picks an option, presses a button) and sees
+4. uses a widget (moves a slider, picks an option, presses a button) and sees
    what it shows change -- running the widget's cell again first if it waits
    for the exercise just written;
-4. opens a completed copy of the notebook, presses nbgrader's Validate button
+5. opens a completed copy of the notebook, presses nbgrader's Validate button
    and sees it pass.
 
 Screenshots of each notebook land in ``artifacts/screenshots/`` (git-ignored).
@@ -33,6 +37,7 @@ import pytest
 
 from autograder.submissions import reference_sources
 from browser.notebooks import NOTEBOOKS, SCREENSHOTS, SOURCE
+from test_teaching import PENDING   # assignments not yet held to the teaching conventions
 
 # One server and one browser for all notebooks, in one xdist worker
 # (`make test` distributes with --dist loadgroup).
@@ -164,6 +169,36 @@ def first_exercise(cells: list[dict]) -> tuple[dict, list[dict]]:
     raise AssertionError("the notebook has no exercise (nbgrader solution cell)")
 
 
+def hint_cells(cells: list[dict]) -> list[dict]:
+    """Markdown cells holding a ``<details>`` block: the hint cells right below
+    an exercise first, then any other (a checkpoint's explanation), in order."""
+    below_exercise = {cell["index"] + 1 for cell in cells if cell["type"] == "code"
+                      and (cell["nbgrader"] or {}).get("solution")}
+    found = [c for c in cells if c["type"] == "markdown" and "<details" in c["source"]]
+    return sorted(found, key=lambda c: (c["index"] not in below_exercise, c["index"]))
+
+
+def hint_problems(before: dict | None, opened: dict | None, closed: dict | None) -> list[str]:
+    """What is wrong with a hint that was clicked open and then closed again."""
+    if before is None:
+        return ["its <details> block is in the markdown source but not on the page "
+                "(dropped by the sanitizer, or the cell is not rendered)"]
+    problems = []
+    if not before["summary"]:
+        problems.append("it has no <summary> line to click")
+    if not before["bodyNodes"]:
+        problems.append("it has nothing inside besides its summary")
+    if before["open"] or before["bodyShown"]:
+        problems.append("its body is already shown before the student opens it")
+    if not (opened and opened["open"] and opened["bodyShown"]):
+        problems.append("clicking its summary does not show its body")
+    elif opened["height"] <= before["height"]:
+        problems.append("clicking its summary opens it, but it takes no more room on the page")
+    if not closed or closed["open"] or closed["bodyShown"]:
+        problems.append("clicking its summary again does not hide its body")
+    return problems
+
+
 # -- the tests -----------------------------------------------------------------
 
 def test_release_has_notebooks():
@@ -174,7 +209,8 @@ def test_release_has_notebooks():
 def test_student_works_through_notebook(visit, notebook):
     name = _name(notebook)
     for old in [*SCREENSHOTS.glob(f"{name}.*"), *SCREENSHOTS.glob(f"{name}-p[0-9]*.*"),
-                *SCREENSHOTS.glob(f"{name}-widget.*"), *SCREENSHOTS.glob(f"{name}-exercise.*")]:
+                *SCREENSHOTS.glob(f"{name}-widget.*"), *SCREENSHOTS.glob(f"{name}-exercise.*"),
+                *SCREENSHOTS.glob(f"{name}-hint.*")]:
         old.unlink(missing_ok=True)
     clock = Stopwatch()
     visit.open(notebook)
@@ -193,7 +229,32 @@ def test_student_works_through_notebook(visit, notebook):
     print(f"{name}: {len(cells)} cells, {formulas} formulas, {figures} figures, "
           f"{errors} NotImplementedError(s)")
 
-    # 2. Write the first exercise; run it and its visible checks; they pass.
+    # 2. Open a hint, read it, close it again.
+    assignment = Path(notebook).parts[0]
+    hints = hint_cells(cells)
+    if not hints:
+        assert assignment in PENDING, (
+            f"{notebook}: no hint (a <details> block in a markdown cell) to open, but "
+            f"tests/test_teaching.py holds {assignment} to the teaching conventions")
+        print(f"{name}: no hint to open yet ({assignment} is PENDING in test_teaching)")
+    else:
+        hint = hints[0]["index"]
+        before = visit.details_state(hint)
+        visit.click_summary(hint)
+        opened = visit.details_state(hint)
+        if opened and opened["open"]:
+            visit.scroll_to_cell(hint)
+            visit.screenshot(SCREENSHOTS / f"{name}-hint.png")
+        visit.click_summary(hint)
+        closed = visit.details_state(hint)
+        problems = hint_problems(before, opened, closed)
+        assert not problems, (f"{notebook}: the hint in cell {hint} "
+                              f"({hints[0]['source'].strip()[:60]!r}):\n  " + "\n  ".join(problems))
+        print(f"{name}: hint in cell {hint} {before['summary']!r} opens to "
+              f"{opened['bodyText'][:60]!r} and closes again")
+    clock.lap("hint")
+
+    # 3. Write the first exercise; run it and its visible checks; they pass.
     solution_cell, tests = first_exercise(cells)
     exercise = solution_cell["nbgrader"]["grade_id"]
     assert tests, f"{notebook}: exercise {exercise} has no test cell after it"
@@ -224,7 +285,7 @@ def test_student_works_through_notebook(visit, notebook):
     visit.screenshot(SCREENSHOTS / f"{name}-exercise.png")
     clock.lap("exercise")
 
-    # 3. Use a widget; what it shows must change. A widget that needs the
+    # 4. Use a widget; what it shows must change. A widget that needs the
     # student's code says so until it is written, and comes alive when its cell
     # runs again, as it tells the student; so if the first widget does not
     # respond, run its cell again (the first exercise is written now) and retry,
