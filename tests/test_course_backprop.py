@@ -110,3 +110,27 @@ def test_graph_stepper_buttons_move_and_redraw(monkeypatch):
     assert len(shown) == before + 5  # next, next, back, back (to 0), new x
     slider.value = 5
     assert slider.value == 5
+
+
+def test_affine_graph_gives_b_and_its_gradient_the_exercise_shape():
+    # the Affine exercise requires db of shape (H,): the picture must say so too
+    texts = _texts(plots.draw_affine_graph())
+    assert "(H,)" in texts and r"$\partial L/\partial b$ (H,)" in texts
+    assert not any("(1, H)" in t for t in texts)
+
+
+def test_network_graph_draws_every_layer_and_the_loss_once():
+    fig = plots.draw_network_graph()
+    texts = _texts(fig)
+    for caption in plots.NETWORK_LAYERS:
+        assert caption in texts
+    assert texts.count("Affine") == 2
+    for name in ("x", "W₁", "b₁", "W₂", "b₂", "t", "L", r"$(y - t)/N$"):
+        assert name in texts
+
+
+def test_leftward_edges_keep_their_labels_upright():
+    nodes = {"a": (2, 2, "a", "var"), "op": (0, 0, "+", "op")}
+    fig = plots.draw_graph(nodes, [dict(src="a", dst="op", forward="f", backward="g")])
+    angles = [t.get_rotation() for t in fig.axes[0].texts if t.get_text() in ("f", "g")]
+    assert angles and all(a <= 90 or a >= 270 for a in angles)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from course.checks import CheckFailed
+from course import gradcheck
 from course.gradcheck import check_gradient, relative_error
 
 
@@ -35,3 +36,19 @@ def test_check_gradient_rejects_wrong_gradient():
                        verbose=False)
     with pytest.raises(CheckFailed, match=r"returned shape \(2, 3\), expected \(3, 2\)"):
         check_gradient("MatMul dW", (x.T @ dout).T, lambda: np.sum((x @ W) * dout), W)
+
+
+def test_step_is_the_one_04_teaches():
+    # 04_gradients teaches central differences with h = 1e-4; the checks use the same step
+    assert gradcheck.STEP == 1e-4
+
+
+def test_correct_nonlinear_gradient_is_far_below_the_tolerance():
+    # the truncation error of h = 1e-4 (order h**2) stays well under the default 1e-6
+    rng = np.random.default_rng(2)
+    x = 3 * rng.normal(size=(4, 5))
+    dout = rng.normal(size=(4, 5))
+    s = 1 / (1 + np.exp(-x))
+    error = check_gradient("sigmoid", dout * s * (1 - s),
+                           lambda: np.sum(dout / (1 + np.exp(-x))), x, verbose=False)
+    assert error < 1e-7

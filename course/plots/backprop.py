@@ -90,16 +90,22 @@ def _draw_edge(ax, src, dst, forward, backward):
     where = 0.5 + 0.12 * ((kind0 == "op") - (kind1 == "op"))
     middle = start + (end - start) * where
     angle = float(np.degrees(np.arctan2(u[1], u[0])))
+    # An edge that points leftwards would put its labels upside down: turn them
+    # half a turn, and swap which side of the text faces the edge.
+    flipped = abs(angle) > 90
+    if flipped:
+        angle -= 180 if angle > 0 else -180
+    above, below = ("top", "bottom") if flipped else ("bottom", "top")
     style = dict(ha="center", fontsize=11, rotation=angle, rotation_mode="anchor")
     if forward not in (None, ""):
         spot = middle + normal * 0.08
-        ax.text(*spot, forward, color=FORWARD_COLOR, va="bottom", **style)
+        ax.text(*spot, forward, color=FORWARD_COLOR, va=above, **style)
     if backward not in (None, ""):
         shift = -normal * 0.13
         ax.annotate("", xy=start + shift + u * 0.1, xytext=end + shift - u * 0.1,
                     arrowprops=dict(arrowstyle="-|>", color=BACKWARD_COLOR, lw=1.2), zorder=2)
         spot = middle - normal * 0.2
-        ax.text(*spot, backward, color=BACKWARD_COLOR, va="top", **style)
+        ax.text(*spot, backward, color=BACKWARD_COLOR, va=below, **style)
 
 
 def draw_node(symbol: str, inputs: list, outputs: list, forward: list, backward: list,
@@ -162,39 +168,91 @@ def draw_scalar_graph(values: dict | None = None, grads: dict | None = None,
                       figsize=(10, 5))
 
 
+def _caption_ops(fig, ax, nodes: dict, captions: dict, symbols: dict):
+    """Write a name above each op node and a short symbol inside it."""
+    axis = fig.axes[0] if ax is None else ax
+    for node, caption in captions.items():
+        x, y, _, _ = nodes[node]
+        axis.text(x, y + NODE_RADIUS + 0.08, caption, ha="center", va="bottom", fontsize=10)
+        axis.text(x, y, symbols[node], ha="center", va="center", fontsize=14, zorder=4)
+    return fig
+
+
 def draw_affine_graph(title: str = "Affine = MatMul + Repeat + Add", ax=None):
     """The Affine layer as a graph of three nodes, with the shapes on every edge.
 
-    Forward labels give each edge's shape; backward labels name its gradient
-    (the same shape: a gradient has its variable's shape).
+    Forward labels give each edge's shape; backward labels name its gradient,
+    which has its variable's shape: the bias b and its gradient ∂L/∂b are
+    (H,), as in the Affine exercise (Repeat copies b, taken as one row, into
+    the N rows of the batch).
     """
     nodes = {
         "x": (0.0, 1.6, "x", "var"),
         "W": (0.0, -0.6, "W", "var"),
         "b": (0.0, -2.4, "b", "var"),
-        "matmul": (3.2, 0.5, "MatMul", "op"),
-        "repeat": (3.2, -2.4, "Repeat", "op"),
+        "matmul": (3.2, 0.5, "", "op"),
+        "repeat": (3.2, -2.4, "", "op"),
         "add": (6.4, -0.8, "+", "op"),
         "y": (9.2, -0.8, "y", "var"),
     }
     edges = [
         dict(src="x", dst="matmul", forward="(N, D)", backward=r"$\partial L/\partial x$ (N, D)"),
         dict(src="W", dst="matmul", forward="(D, H)", backward=r"$\partial L/\partial W$ (D, H)"),
-        dict(src="b", dst="repeat", forward="(1, H)", backward=r"$\partial L/\partial b$ (1, H)"),
+        dict(src="b", dst="repeat", forward="(H,)", backward=r"$\partial L/\partial b$ (H,)"),
         dict(src="matmul", dst="add", forward="xW (N, H)", backward="(N, H)"),
         dict(src="repeat", dst="add", forward="(N, H)", backward="(N, H)"),
         dict(src="add", dst="y", forward="(N, H)", backward=r"$\partial L/\partial y$ (N, H)"),
     ]
-    for node in ("matmul", "repeat"):
-        x, y, label, _ = nodes[node]
-        nodes[node] = (x, y, "", "op")
     fig = draw_graph(nodes, edges, ax=ax, title=title, figsize=(11, 5.5))
+    return _caption_ops(fig, ax, nodes, {"matmul": "MatMul", "repeat": "Repeat"},
+                        {"matmul": "·", "repeat": "⇉"})
+
+
+# The two-layer network of the study note with its loss, left to right.
+NETWORK_LAYERS = ("Affine", "Sigmoid", "Affine", "Softmax", "Cross-Entropy")
+
+
+def draw_network_graph(title: str = "the two-layer network and its loss", ax=None):
+    """x → Affine → Sigmoid → Affine → Softmax → Cross-Entropy → L, with its parameters.
+
+    Forward labels give the shape on each edge (batch N, input D, hidden H,
+    classes C); backward labels name the gradient that flows back along it,
+    starting from ∂L/∂L = 1 at the right.
+    """
+    step = 2.6
+    names = ["affine1", "sigmoid", "affine2", "softmax", "loss"]
+    nodes = {"x": (0.0, 0.0, "x", "var")}
+    for k, name in enumerate(names):
+        nodes[name] = ((k + 1) * step, 0.0, "", "op")
+    nodes["L"] = (6 * step - 0.6, 0.0, "L", "var")
+    nodes["W1"] = (step - 0.9, 1.9, "W₁", "var")
+    nodes["b1"] = (step + 0.9, 1.9, "b₁", "var")
+    nodes["W2"] = (3 * step - 0.9, 1.9, "W₂", "var")
+    nodes["b2"] = (3 * step + 0.9, 1.9, "b₂", "var")
+    nodes["t"] = (5 * step + 1.3, -1.6, "t", "var")
+    grad = r"$\partial L/\partial %s$"
+    edges = [
+        dict(src="x", dst="affine1", forward="(N, D)", backward=grad % "x"),
+        dict(src="affine1", dst="sigmoid", forward="(N, H)", backward=grad % "a"),
+        dict(src="sigmoid", dst="affine2", forward="h (N, H)", backward=grad % "h"),
+        dict(src="affine2", dst="softmax", forward="s (N, C)", backward=r"$(y - t)/N$"),
+        dict(src="softmax", dst="loss", forward="y (N, C)"),
+        dict(src="loss", dst="L", forward="L", backward="1"),
+        dict(src="t", dst="loss"),
+    ]
+    for w, b, layer in (("W1", "b1", "affine1"), ("W2", "b2", "affine2")):
+        edges.append(dict(src=w, dst=layer, backward=grad % ("W_" + w[1])))
+        edges.append(dict(src=b, dst=layer, backward=grad % ("b_" + b[1])))
+    fig = draw_graph(nodes, edges, ax=ax, title=title, figsize=(14, 4.6))
     axis = fig.axes[0] if ax is None else ax
-    for node, label in (("matmul", "MatMul"), ("repeat", "Repeat")):
-        x, y, _, _ = nodes[node]
-        axis.text(x, y + NODE_RADIUS + 0.08, label, ha="center", va="bottom", fontsize=10)
-        axis.text(x, y, "·" if node == "matmul" else "⇉", ha="center", va="center",
-                  fontsize=14, zorder=4)
+    symbols = {"affine1": "A", "sigmoid": "σ", "affine2": "A", "softmax": "S", "loss": "CE"}
+    for name, caption in zip(names, NETWORK_LAYERS):
+        x, y, _, _ = nodes[name]
+        axis.text(x, y, symbols[name], ha="center", va="center", fontsize=12, zorder=4)
+        axis.text(x, y - NODE_RADIUS - 0.12, caption, ha="center", va="top", fontsize=10)
+    axis.text(3.0 * step, -1.9, "Softmax and Cross-Entropy: one layer in the code\n"
+              "(SoftmaxWithLoss), whose backward is (y − t)/N",
+              ha="center", va="center", fontsize=9, color="0.35")
     return fig
 
 
