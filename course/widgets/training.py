@@ -203,7 +203,8 @@ def weight_scale_explorer(TwoLayerNet, datasets: dict, hidden_size=10, seed=3):
                 stats = weight_scale_statistics(TwoLayerNet, x, t, scale.value,
                                                 hidden_size=hidden_size, seed=seed)
             except NotImplementedError as error:
-                print(NOT_READY.format(name=_name_of(error)))
+                print(f"Implement TwoLayerNet above first: {_name_of(error)} still raises "
+                      "NotImplementedError.")
                 return
             except Exception as error:  # the student's code failed: say so, keep the widget alive
                 print(f"the network failed with {type(error).__name__}: {error}")
