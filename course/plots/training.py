@@ -143,7 +143,7 @@ def plot_learning_snapshots(losses, snapshots: dict, x, t, title=None):
     """
     epochs = sorted(snapshots)
     columns = -(-len(epochs) // 2)
-    fig = plt.figure(figsize=(4.6 + 2.6 * columns, 5.2))
+    fig = plt.figure(figsize=(4.6 + 2.6 * columns, 5.2), layout="constrained")
     grid = GridSpec(2, 1 + columns, figure=fig, width_ratios=[1.8] + [1] * columns)
     curve = fig.add_subplot(grid[:, 0])
     plot_loss_curve(losses, ax=curve, title=title or "loss curve, snapshots marked")
@@ -161,7 +161,6 @@ def plot_learning_snapshots(losses, snapshots: dict, x, t, title=None):
         ax.set_ylabel("")
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.tight_layout()
     return fig
 
 
@@ -188,7 +187,7 @@ def plot_weight_scale(stats: dict, axes=None, title=None):
     saturated, 포화). Right: the mean size of each weight's gradient, on a log axis.
     """
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(9, 3.3))
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.3), layout="constrained")
     left, right = axes
     left.hist(np.ravel(stats["hidden"]), bins=np.linspace(0, 1, 26), color="tab:blue", alpha=0.8)
     left.set_xlim(0, 1)

@@ -210,7 +210,6 @@ def weight_scale_explorer(TwoLayerNet, datasets: dict, hidden_size=10, seed=3):
                 print(f"the network failed with {type(error).__name__}: {error}")
                 return
             fig = plot_weight_scale(stats, title=f"{data.value}, weight scale {scale.value:.3g}")
-            fig.tight_layout()
             display(fig)
             plt.close(fig)
 
