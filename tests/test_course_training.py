@@ -181,3 +181,126 @@ def test_playground_survives_errors_and_divergence(capsys):
     c["button"].click()
     assert c["status"].value == "the loss blew up"
     assert "learning rate is too large" in capsys.readouterr().out
+
+
+# ---- snapshots, accuracies, the initial weight scale -------------------------------------------
+
+def test_plot_regions_draws_a_precomputed_grid():
+    x, t = load_spiral()
+    grid = plots.decision_grid(_by_angle, x, resolution=30)
+    fig = plots.plot_regions(grid, x, t, legend=False)
+    ax = fig.axes[0]
+    assert ax.get_legend() is None
+    assert len(ax.collections) >= 4, "filled regions and one scatter per class"
+
+
+def test_plot_learning_snapshots_one_panel_per_epoch_and_marks_on_the_curve():
+    x, t = load_spiral()
+    grid = plots.decision_grid(_by_angle, x, resolution=20)
+    losses = list(np.linspace(1.1, 0.1, 30))
+    snapshots = {0: grid, 1: grid, 10: grid, 30: grid}
+    fig = plots.plot_learning_snapshots(losses, snapshots, x, t)
+    curve, *panels = fig.axes
+    assert [p.get_title() for p in panels] == ["before training", "after epoch 1",
+                                               "after epoch 10", "after epoch 30"]
+    marks = [line for line in curve.get_lines() if line.get_marker() == "o"]
+    assert sorted(float(m.get_xdata()[0]) for m in marks) == [1.0, 10.0, 30.0]
+    assert np.allclose(curve.get_lines()[0].get_ydata(), losses)
+
+
+def test_plot_accuracies_in_per_cent_with_the_guessing_line():
+    fig = plots.plot_accuracies([10, 20], {"training": [0.5, 0.9], "validation": [0.4, 0.8]})
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert np.allclose(lines["training"].get_ydata(), [50, 90])
+    assert np.allclose(lines["validation"].get_ydata(), [40, 80])
+    assert "guessing (1/3)" in lines
+
+
+class ReferenceNet:
+    """A correct two-layer network in the course's params/grads style (the book's)."""
+
+    def __init__(self, input_size, hidden_size, output_size):
+        self.params = [0.01 * np.random.randn(input_size, hidden_size), np.zeros(hidden_size),
+                       0.01 * np.random.randn(hidden_size, output_size), np.zeros(output_size)]
+        self.grads = [np.zeros_like(p) for p in self.params]
+
+    def predict(self, x):
+        W1, b1, W2, b2 = self.params
+        self.x, self.h = x, 1 / (1 + np.exp(-(x @ W1 + b1)))
+        return self.h @ W2 + b2
+
+    def forward(self, x, t):
+        s = self.predict(x)
+        s = s - s.max(axis=1, keepdims=True)
+        self.y = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+        self.t = t.argmax(axis=1)
+        return float(-np.mean(np.log(self.y[np.arange(len(x)), self.t])))
+
+    def backward(self, dout=1):
+        W1, _, W2, _ = self.params
+        ds = self.y.copy()
+        ds[np.arange(len(ds)), self.t] -= 1
+        ds *= dout / len(ds)
+        self.grads[2][...] = self.h.T @ ds
+        self.grads[3][...] = ds.sum(axis=0)
+        da = ds @ W2.T * self.h * (1 - self.h)
+        self.grads[0][...] = self.x.T @ da
+        self.grads[1][...] = da.sum(axis=0)
+        return da @ W1.T
+
+
+def test_weight_scale_statistics_saturation_and_gradients():
+    x, t = load_spiral()
+    wide = np.random.default_rng(1).normal(size=(300, 100))
+    np.random.seed(5)
+    before = np.random.get_state()[1].copy()
+    small = widget.weight_scale_statistics(ReferenceNet, x, t, 0.01)
+    assert np.array_equal(np.random.get_state()[1], before), "global random state not restored"
+    assert small["hidden"].shape == (300, 10)
+    assert small["saturated"] == 0 and abs(small["mean_slope"] - 0.25) < 1e-3
+    assert abs(small["loss"] - np.log(3)) < 0.01
+    big = widget.weight_scale_statistics(ReferenceNet, wide, t, 1.0)
+    assert big["saturated"] > 0.5 and big["mean_slope"] < 0.1 and big["loss"] > 1.5
+    # the weights are scale * randn of a private generator: larger weights, larger gradients
+    ratio = widget.weight_scale_statistics(ReferenceNet, x, t, 1.0)
+    assert ratio["grad_sizes"]["dW1"] > 10 * small["grad_sizes"]["dW1"]
+    again = widget.weight_scale_statistics(ReferenceNet, x, t, 0.01)
+    assert np.array_equal(again["hidden"], small["hidden"]), "the same settings give the same numbers"
+
+
+def test_plot_weight_scale_histogram_and_bars():
+    x, t = load_spiral()
+    stats = widget.weight_scale_statistics(ReferenceNet, x, t, 1.0)
+    fig = plots.plot_weight_scale(stats, title="spiral")
+    left, right = fig.axes
+    assert left.get_title() == "spiral"
+    assert sum(p.get_height() for p in left.patches) == stats["hidden"].size
+    heights = [p.get_height() for p in right.patches]
+    assert heights == [stats["grad_sizes"]["dW1"], stats["grad_sizes"]["dW2"]]
+    assert right.get_yscale() == "log"
+
+
+def test_weight_scale_explorer_redraws_on_change_and_reports_stubs(capsys):
+    x, t = load_spiral()
+    wide = np.random.default_rng(1).normal(size=(300, 100))
+    box = widget.weight_scale_explorer(ReferenceNet, {"spiral": (x, t), "wide": (wide, t)})
+    c = box.controls
+    assert c["scale"].value == pytest.approx(0.01) and c["data"].value == "spiral"
+    shown = []
+    original = widget.plot_weight_scale
+    widget.plot_weight_scale = lambda stats, **kw: shown.append(stats) or original(stats, **kw)
+    try:
+        c["scale"].value = 1.0
+        c["data"].value = "wide"
+    finally:
+        widget.plot_weight_scale = original
+    assert [s["hidden"].shape[0] for s in shown] == [300, 300]
+    assert shown[-1]["saturated"] > 0.5, "the wide inputs at scale 1 saturate"
+
+    class Stub:
+        def __init__(self, *args):
+            raise NotImplementedError()
+
+    widget.weight_scale_explorer(Stub, {"spiral": (x, t)})
+    assert "Stub" in capsys.readouterr().out

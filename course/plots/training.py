@@ -1,4 +1,5 @@
-"""Figures of 06_training: gradient-descent paths, the spiral, loss curves, decision regions.
+"""Figures of 06_training: gradient-descent paths, the spiral, loss curves, decision regions,
+snapshots of learning, accuracy curves and the statistics of the initial weight scale.
 
 Nothing here trains a network: what a figure shows (a path of weights, a list
 of losses, a ``predict`` function) is computed by the notebook and passed in.
@@ -8,6 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
+from matplotlib.gridspec import GridSpec
 
 CLASS_COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"]
 CLASS_MARKERS = ["o", "x", "^", "s", "d"]
@@ -103,11 +105,21 @@ def plot_decision_regions(predict, x, t, ax=None, resolution: int = 200,
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4.5))
-    xx, yy, classes = decision_grid(predict, x, resolution)
+    plot_regions(decision_grid(predict, x, resolution), x, t, ax=ax, title=title)
+    return ax.figure
+
+
+def plot_regions(grid, x, t, ax=None, title="decision regions", legend=True):
+    """Draw a grid from :func:`decision_grid` (xx, yy, classes) with the data on top."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4.5))
+    xx, yy, classes = grid
     n_classes = max(int(classes.max()) + 1, int(_labels(t).max()) + 1)
     cmap = ListedColormap(REGION_COLORS[:n_classes])
     ax.contourf(xx, yy, classes, levels=np.arange(n_classes + 1) - 0.5, cmap=cmap)
     plot_spiral(x, t, ax=ax, title=title)
+    if not legend:
+        ax.get_legend().remove()
     return ax.figure
 
 
@@ -120,3 +132,75 @@ def plot_training_result(losses, predict, x, t, suptitle=None):
         fig.suptitle(suptitle, fontsize=11)
     fig.tight_layout()
     return fig
+
+
+def plot_learning_snapshots(losses, snapshots: dict, x, t, title=None):
+    """The loss curve beside the decision regions at several epochs.
+
+    ``snapshots`` maps an epoch (0 = before training) to the grid
+    (xx, yy, classes) that :func:`decision_grid` gave after that epoch; each
+    snapshot's epoch is marked on the loss curve.
+    """
+    epochs = sorted(snapshots)
+    columns = -(-len(epochs) // 2)
+    fig = plt.figure(figsize=(4.6 + 2.6 * columns, 5.2), layout="constrained")
+    grid = GridSpec(2, 1 + columns, figure=fig, width_ratios=[1.8] + [1] * columns)
+    curve = fig.add_subplot(grid[:, 0])
+    plot_loss_curve(losses, ax=curve, title=title or "loss curve, snapshots marked")
+    losses = np.asarray(losses, dtype=float)
+    for epoch in epochs:
+        if 1 <= epoch <= len(losses):
+            curve.plot([epoch], [losses[epoch - 1]], "o", color="k", ms=5)
+            curve.annotate(str(epoch), (epoch, losses[epoch - 1]), textcoords="offset points",
+                           xytext=(4, 6), fontsize=8)
+    for k, epoch in enumerate(epochs):
+        ax = fig.add_subplot(grid[k // columns, 1 + k % columns])
+        plot_regions(snapshots[epoch], x, t, ax=ax, legend=False,
+                     title="before training" if epoch == 0 else f"after epoch {epoch}")
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig
+
+
+def plot_accuracies(epochs, curves: dict, ax=None, title="accuracy during training"):
+    """One line per entry of ``curves`` (label -> accuracies at ``epochs``), in per cent."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.5))
+    for label, values in curves.items():
+        ax.plot(epochs, 100 * np.asarray(values, dtype=float), "o-", ms=3, label=label)
+    ax.axhline(100 / 3, color="0.6", ls=":", lw=1, label="guessing (1/3)")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("accuracy (%)")
+    ax.set_ylim(0, 102)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9, loc="lower right")
+    return ax.figure
+
+
+def plot_weight_scale(stats: dict, axes=None, title=None):
+    """What the initial weight scale does, from :func:`course.widgets.training.weight_scale_statistics`.
+
+    Left: the histogram of the hidden sigmoid outputs (near 0 or 1 means
+    saturated, 포화). Right: the mean size of each weight's gradient, on a log axis.
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.3), layout="constrained")
+    left, right = axes
+    left.hist(np.ravel(stats["hidden"]), bins=np.linspace(0, 1, 26), color="tab:blue", alpha=0.8)
+    left.set_xlim(0, 1)
+    left.set_xlabel("hidden output σ(xW₁ + b₁)")
+    left.set_ylabel("count")
+    left.set_title(title or f"weight scale {stats['scale']:.3g}", fontsize=10)
+    left.text(0.5, 0.97, f"saturated: {stats['saturated']:.0%}   mean σ′: {stats['mean_slope']:.3f}",
+              transform=left.transAxes, ha="center", va="top", fontsize=9)
+    names = list(stats["grad_sizes"])
+    right.bar(names, [stats["grad_sizes"][n] for n in names], color="tab:orange")
+    right.set_yscale("log")
+    right.set_ylim(1e-6, 1)
+    right.set_ylabel("mean |gradient|")
+    right.set_title(f"first loss {stats['loss']:.3f} (ln 3 = 1.099)", fontsize=10)
+    right.grid(alpha=0.3, axis="y")
+    return left.figure

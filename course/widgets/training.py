@@ -1,4 +1,4 @@
-"""The training playground of 06_training.
+"""The training playground and the weight-scale explorer of 06_training.
 
 Choose a learning rate, a hidden size and a number of epochs, press *train*,
 and watch a progress bar while the network learns the spiral; then see the
@@ -8,6 +8,11 @@ pressed, never on a slider tick.
 The playground trains with the student's own ``TwoLayerNet``, ``SGD`` and
 ``train`` (passed in as arguments), one epoch per call to ``train`` so the
 progress bar can move; it contains no training code of its own.
+
+The weight-scale explorer writes ``scale * randn`` into a fresh network's
+weights (in place, through ``params``), runs one forward and backward pass of
+the student's network and shows how saturated the hidden sigmoids are and how
+large the gradients come out.
 """
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ import contextlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..plots.training import plot_training_result
+from ..plots.training import plot_training_result, plot_weight_scale
 
 NOT_READY = ("Implement SGD, TwoLayerNet and train above first: "
              "{name} still raises NotImplementedError.")
@@ -140,5 +145,78 @@ def training_playground(TwoLayerNet, SGD, train, x, t, seed=3, batch_size=30):
                         widgets.HBox([button, progress, status]), out])
     box.controls = dict(lr=lr, hidden=hidden, epochs=epochs, button=button,
                         progress=progress, status=status, out=out)
+    display(box)
+    return box
+
+
+def weight_scale_statistics(TwoLayerNet, x, t, scale, hidden_size=10, seed=3):
+    """One forward and backward pass of ``TwoLayerNet`` with weights ``scale * randn``.
+
+    The network is built as usual, then its weights W1 and W2 (``params[0]``
+    and ``params[2]``) are overwritten in place with ``scale`` times standard
+    normal numbers from a private generator seeded with ``seed`` (NumPy's
+    global state is left alone); the biases stay zero.
+
+    Returns a dict: ``scale``; ``hidden`` (N, H), the sigmoid outputs;
+    ``saturated``, the share of them below 0.05 or above 0.95; ``mean_slope``,
+    the mean of σ′ = h (1 − h) (at most 0.25); ``loss``, the first loss; and
+    ``grad_sizes``, the mean |gradient| of W1 and W2.
+    """
+    rng = np.random.RandomState(seed)
+    with _seeded(seed), np.errstate(all="ignore"):
+        net = TwoLayerNet(x.shape[1], hidden_size, t.shape[1])
+        for W in (net.params[0], net.params[2]):
+            W[...] = scale * rng.randn(*W.shape)
+        loss = float(net.forward(x, t))
+        net.backward()
+    scores = x @ net.params[0] + net.params[1]
+    with np.errstate(all="ignore"):
+        hidden = 1 / (1 + np.exp(-scores))
+    return dict(scale=float(scale), hidden=hidden, loss=loss,
+                saturated=float(np.mean((hidden < 0.05) | (hidden > 0.95))),
+                mean_slope=float(np.mean(hidden * (1 - hidden))),
+                grad_sizes={"dW1": float(np.mean(np.abs(net.grads[0]))),
+                            "dW2": float(np.mean(np.abs(net.grads[2])))})
+
+
+def weight_scale_explorer(TwoLayerNet, datasets: dict, hidden_size=10, seed=3):
+    """Slide the initial weight scale; see saturation, gradient sizes and the first loss.
+
+    ``datasets`` maps a name to ``(x, t)``, x of shape (N, I), t one-hot (N, C).
+    Returns the ``VBox`` (``box.controls`` holds the controls).
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    scale = widgets.FloatLogSlider(value=0.01, base=10, min=-3, max=1, step=0.25,
+                                   description="weight scale", readout_format=".3g",
+                                   continuous_update=False,
+                                   style={"description_width": "initial"})
+    data = widgets.Dropdown(options=list(datasets), description="inputs")
+    out = widgets.Output()
+
+    def redraw(_=None):
+        out.clear_output(wait=True)
+        with out:
+            x, t = datasets[data.value]
+            try:
+                stats = weight_scale_statistics(TwoLayerNet, x, t, scale.value,
+                                                hidden_size=hidden_size, seed=seed)
+            except NotImplementedError as error:
+                print(f"Implement TwoLayerNet above first: {_name_of(error)} still raises "
+                      "NotImplementedError.")
+                return
+            except Exception as error:  # the student's code failed: say so, keep the widget alive
+                print(f"the network failed with {type(error).__name__}: {error}")
+                return
+            fig = plot_weight_scale(stats, title=f"{data.value}, weight scale {scale.value:.3g}")
+            display(fig)
+            plt.close(fig)
+
+    scale.observe(redraw, names="value")
+    data.observe(redraw, names="value")
+    box = widgets.VBox([widgets.HBox([scale, data]), out])
+    box.controls = dict(scale=scale, data=data, out=out)
+    redraw()
     display(box)
     return box

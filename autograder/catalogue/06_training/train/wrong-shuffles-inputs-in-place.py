@@ -1,4 +1,4 @@
-# correct: shuffles the caller's arrays in place with one permutation, splits with array_split-free slicing
+# wrong: shuffles the caller's x and t in place (x[...] = x[perm]), so train changes the arrays it is given
 def train(model, optimizer, x, t, max_epoch=300, batch_size=30):
     iters = len(x) // batch_size
     means = []

@@ -1,0 +1,21 @@
+# wrong: picks every minibatch with np.random.choice (the first book's loop), not slices of one permutation
+def train(model, optimizer, x, t, max_epoch=300, batch_size=30):
+    data_size = len(x)
+    max_iters = data_size // batch_size
+    loss_list = []
+    for epoch in range(max_epoch):
+        idx = np.random.permutation(data_size)
+        x = x[idx]
+        t = t[idx]
+        total_loss, loss_count = 0, 0
+        for iters in range(max_iters):
+            mask = np.random.choice(data_size, batch_size)
+            batch_x = x[mask]
+            batch_t = t[mask]
+            loss = model.forward(batch_x, batch_t)
+            model.backward()
+            optimizer.update(model.params, model.grads)
+            total_loss += loss
+            loss_count += 1
+        loss_list.append(total_loss / loss_count)
+    return loss_list
