@@ -28,13 +28,16 @@ MARKER = ".autograder-demo"
 MARKER_TEXT = ("This folder is a scratch course made by `python -m autograder demo`.\n"
                "The next demo run in this folder deletes everything in it.\n")
 
-# The cost of a demo, measured with `make demo STUDENTS=4` and `STUDENTS=8` on a
-# shared 2-core machine (see the README): a fixed part (releasing six
-# assignments, starting workers, the report) and a part per submitted notebook,
-# spread over the workers (grading) or over the assignments (feedback).
-FIXED_SECONDS = 60.0
-GRADE_SECONDS_PER_NOTEBOOK = 9.0      # one core
-FEEDBACK_SECONDS_PER_NOTEBOOK = 1.0   # one core
+# What each stage of a demo costs, measured with `make demo STUDENTS=4` on the
+# project's shared 2-core machine while a dozen other jobs ran (load average
+# 10-14): 11 min in all. An idle machine is several times faster; the demo
+# corrects its estimate by the pace of the stages it has finished.
+RELEASE_SECONDS_PER_ASSIGNMENT = 38.0   # nbgrader generate_assignment, one at a time
+GRADE_START_SECONDS = 60.0              # workers and their first kernels
+GRADE_SECONDS_PER_NOTEBOOK = 17.0       # per worker
+FEEDBACK_SECONDS_PER_ASSIGNMENT = 40.0  # one nbgrader process per assignment
+FEEDBACK_SECONDS_PER_NOTEBOOK = 2.5
+REPORT_SECONDS = 10.0
 
 
 class DemoError(Exception):
@@ -69,11 +72,42 @@ def prepare_scratch(course_dir: Path) -> Path:
     return course_dir
 
 
+def stage_seconds(students: int, n_assignments: int, workers: int) -> dict:
+    """stage -> expected seconds on the machine the constants were measured on."""
+    workers = max(1, workers)
+    rounds = -(-n_assignments // min(workers, max(1, n_assignments)))   # feedback batches
+    return {
+        "release": RELEASE_SECONDS_PER_ASSIGNMENT * n_assignments,
+        "grade": GRADE_START_SECONDS
+        + students * n_assignments * GRADE_SECONDS_PER_NOTEBOOK / workers,
+        "feedback": rounds * (FEEDBACK_SECONDS_PER_ASSIGNMENT
+                              + students * FEEDBACK_SECONDS_PER_NOTEBOOK),
+        "report": REPORT_SECONDS,
+    }
+
+
 def estimate_seconds(students: int, n_assignments: int, workers: int) -> float:
-    """The demo's expected wall time on a machine like the one it was measured on."""
-    notebooks = students * n_assignments
-    return (FIXED_SECONDS + notebooks * GRADE_SECONDS_PER_NOTEBOOK / max(1, workers)
-            + notebooks * FEEDBACK_SECONDS_PER_NOTEBOOK / max(1, min(workers, n_assignments)))
+    """The demo's expected wall time on the machine the constants were measured on."""
+    return sum(stage_seconds(students, n_assignments, workers).values())
+
+
+class Clock:
+    """Elapsed time, and what is left: the measured estimate of the stages to
+    come, scaled by how fast the finished stages went against theirs."""
+
+    def __init__(self, stages: dict):
+        self.stages, self.start, self.done = stages, time.time(), []
+
+    def elapsed(self) -> float:
+        return time.time() - self.start
+
+    def finished(self, stage: str) -> None:
+        self.done.append(stage)
+
+    def left(self) -> float:
+        expected_done = sum(self.stages[s] for s in self.done)
+        pace = self.elapsed() / expected_done if expected_done else 1.0
+        return pace * sum(v for s, v in self.stages.items() if s not in self.done)
 
 
 def minutes(seconds: float) -> str:
@@ -158,16 +192,20 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
     workers = workers or os.cpu_count() or 1
     names = assignments()
     notebooks = students * len(names)
-    expected = estimate_seconds(students, len(names), workers)
-    start = time.time()
+    clock = Clock(stage_seconds(students, len(names), workers))
 
     def say(text):
-        print(f"{text}  [{time.time() - start:.0f} s]", flush=True)
+        print(f"{text}  [{clock.elapsed():.0f} s]", flush=True)
+
+    def stage(done: str, text: str):
+        clock.finished(done)
+        say(f"{text} (about {minutes(clock.left())} to go)")
 
     print(f"demo: {students} simulated students × {len(names)} assignments = {notebooks} "
-          f"notebooks in {_show(course_dir)}, {workers} worker(s); expect about "
-          f"{minutes(expected)} (measured: {GRADE_SECONDS_PER_NOTEBOOK:g} s of grading per "
-          f"notebook per core; a busy machine is slower)", flush=True)
+          f"notebooks in {_show(course_dir)}, {workers} worker(s). Expect about "
+          f"{minutes(estimate_seconds(students, len(names), workers))} on a busy 2-core "
+          "machine (less on an idle one); the estimate is corrected after each stage.",
+          flush=True)
     say(f"1/5 release: the student versions of {len(names)} assignments into release/ ...")
     course = make_course(course_dir, names)
     for name in names:
@@ -185,23 +223,16 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
                                                 encoding="utf-8")
     print(f"   every submission's mistakes, alternatives and tricks: "
           f"{_show(course / 'simulated-class.txt')}")
-    graded_at = time.time()
-    left = expected - (graded_at - start)
-    say(f"3/5 grade: {notebooks} submissions (about {minutes(max(left, 0))} to go) ...")
+    stage("release", f"3/5 grade: {notebooks} submissions")
     how, summary = grade_course(course, names, workers)
-    # How much slower (or faster) this machine is than the measured one.
-    pace = (time.time() - graded_at) * workers / max(1, notebooks) / GRADE_SECONDS_PER_NOTEBOOK
-    feedback_eta = (pace * notebooks * FEEDBACK_SECONDS_PER_NOTEBOOK
-                    / max(1, min(workers, len(names))))
     say(f"   graded with {how}")
     if summary:
         print("   " + summary.replace("\n", "\n   "))
-    say(f"4/5 feedback: {notebooks} HTML files, hidden tests not shown "
-        f"(about {minutes(feedback_eta)}) ...")
+    stage("grade", f"4/5 feedback: {notebooks} HTML files, hidden tests not shown")
     done, failed = write_feedback(course, names, workers, say)
     say(f"   {done} feedback files in {_show(course / 'feedback')}"
         + (f", {failed} could not be written" if failed else ""))
-    say("5/5 report: grades.csv and report.html ...")
+    stage("feedback", "5/5 report: grades.csv and report.html")
     report = write_report(course)
     kinds = {s: k.replace("_", " ") for s, k in class_mix(students, seed).items()}
     table = score_table(read_scores(course), kinds)
@@ -209,7 +240,7 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
     print(f"gradebook: {course / 'gradebook.db'}")
     print(f"grades:    {report['csv']}")
     print(f"report:    {report['html']}")
-    print(f"({time.time() - start:.0f} s; estimated {minutes(expected)})")
+    print(f"({minutes(clock.elapsed())})")
     return table
 
 

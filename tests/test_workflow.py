@@ -25,7 +25,7 @@ import pytest
 from autograder import release as releasing
 from autograder.__main__ import CREATES_ITS_FOLDER, build_parser, main
 from autograder.config import ASSIGNMENTS, REPO, assignments
-from autograder.demo import MARKER, DemoError, estimate_seconds, prepare_scratch
+from autograder.demo import MARKER, Clock, DemoError, estimate_seconds, prepare_scratch
 from autograder.lab import INSTRUCTOR_LAB_PLUGINS, lab_command
 from autograder.newcourse import CourseExists, init
 from autograder.pipeline import make_course
@@ -92,6 +92,14 @@ def test_demo_estimate_grows_with_the_class():
     small, large = estimate_seconds(4, 6, 2), estimate_seconds(30, 6, 2)
     assert 0 < small < large
     assert estimate_seconds(30, 6, 1) > large
+
+
+def test_demo_clock_scales_what_is_left_by_the_pace_so_far():
+    clock = Clock({"release": 100.0, "grade": 300.0, "report": 10.0})
+    assert clock.left() == 410.0                      # nothing done: the estimate itself
+    clock.start -= 200.0                              # release took twice as long as measured
+    clock.finished("release")
+    assert clock.left() == pytest.approx(2 * 310.0, rel=0.01)
 
 
 # ------------------------------------------------------------------ the command line
@@ -312,3 +320,12 @@ def test_the_instructors_lab_has_formgrader(tmp_path: Path):
         assert not disabled & set(INSTRUCTOR_LAB_PLUGINS)
     finally:
         lab.stop()
+
+
+def test_the_documented_release_order_is_the_tools():
+    doc = (REPO / "docs" / "exercises.md").read_text(encoding="utf-8")
+    doc = doc[doc.index("## What later notebooks hand out"):]
+    for name, given in releasing.GIVES_AWAY.items():
+        row = next(line for line in doc.splitlines() if line.startswith(f"| `{name}` |"))
+        for earlier, exercises in given.items():
+            assert f"`{earlier}`" in row and all(f"`{e}`" in row for e in exercises), row
