@@ -65,7 +65,7 @@ bench: $(STAMP)
 	$(BIN)/python -m autograder.bench
 
 # The student bundle (released notebooks, the course package, pinned
-# requirements, a how-to) in scratch/student-bundle/ and .zip; for some
+# requirements, a how-to) in scratch/nn-from-scratch-student/ and .zip; for some
 # assignments only: make student-bundle ASSIGNMENTS="01_arrays 02_forward".
 ASSIGNMENTS ?=
 student-bundle: $(STAMP)

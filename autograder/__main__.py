@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _course_command(commands, "bundle", "build the student bundle: released notebooks, "
                                             "the course package, pinned requirements, a how-to")
     p.add_argument("--out", default=None, metavar="DIR",
-                   help="output folder (default: COURSE_DIR/scratch/student-bundle)")
+                   help="output folder (default: COURSE_DIR/scratch/nn-from-scratch-student)")
     p.add_argument("--allow-early", action="store_true",
                    help="bundle even though an earlier assignment whose answers one of these "
                         "gives away is not due yet")

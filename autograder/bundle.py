@@ -98,7 +98,7 @@ def build_bundle(course_dir: Path = REPO, out: Path | None = None,
                  names: list[str] | None = None, allow_early: bool = False) -> Path:
     """Write the student bundle of ``names`` (default: every assignment) to ``out``.
 
-    ``out`` (default ``COURSE_DIR/scratch/student-bundle``) is replaced, so it
+    ``out`` (default ``COURSE_DIR/scratch/nn-from-scratch-student``) is replaced, so it
     must be a new folder or an earlier bundle (it then holds our README.md and
     pyproject.toml); ``out.zip`` is written beside it.
     """
@@ -109,7 +109,7 @@ def build_bundle(course_dir: Path = REPO, out: Path | None = None,
     if unknown:
         raise ReleaseError(f"no assignment {', '.join(unknown)} in {course_dir / 'source'}")
     check_release_order(names, course_dir, allow_early)
-    out = Path(out).expanduser().resolve() if out else course_dir / "scratch" / "student-bundle"
+    out = Path(out).expanduser().resolve() if out else course_dir / "scratch" / NAME
     if out.exists():
         ours = (out / "pyproject.toml").is_file() and \
             f'name = "{NAME}"' in (out / "pyproject.toml").read_text(encoding="utf-8")

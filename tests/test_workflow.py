@@ -329,3 +329,11 @@ def test_the_documented_release_order_is_the_tools():
         row = next(line for line in doc.splitlines() if line.startswith(f"| `{name}` |"))
         for earlier, exercises in given.items():
             assert f"`{earlier}`" in row and all(f"`{e}`" in row for e in exercises), row
+
+
+def test_bundle_refuses_to_replace_a_folder_that_is_not_a_bundle(tmp_path: Path, capsys):
+    folder = someones_folder(tmp_path)
+    before = files_under(folder)
+    assert main(["bundle", "01_arrays", "--out", str(folder)]) == 2
+    assert "not a student bundle" in capsys.readouterr().err
+    assert files_under(folder) == before
