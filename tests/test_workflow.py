@@ -337,3 +337,14 @@ def test_bundle_refuses_to_replace_a_folder_that_is_not_a_bundle(tmp_path: Path,
     assert main(["bundle", "01_arrays", "--out", str(folder)]) == 2
     assert "not a student bundle" in capsys.readouterr().err
     assert files_under(folder) == before
+
+
+def test_make_clean_removes_everything_generated():
+    """Every root-level path .gitignore lists as generated is in `make clean`'s rm."""
+    ignored = {line.strip("/") for line in (REPO / ".gitignore").read_text().splitlines()
+               if line.startswith("/")}
+    dry_run = subprocess.run(["make", "-n", "clean"], cwd=REPO, capture_output=True, text=True,
+                             check=True).stdout
+    removed = set(dry_run.replace("\\\n", " ").split()) - {"rm", "-rf"}
+    assert {"reports", "scratch", "gradebook.db"} <= ignored
+    assert ignored <= removed, sorted(ignored - removed)
