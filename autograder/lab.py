@@ -55,10 +55,10 @@ def lab_command(instructor: bool = False, course_dir: Path = REPO,
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     command = [sys.executable, "-m", "jupyterlab"]
-    if instructor:
-        folder = course_dir
-    else:
-        folder = course_dir / "release"
+    folder = course_dir if instructor else course_dir / "release"
+    if not folder.is_dir():
+        raise FileNotFoundError(f"there is no {folder}; `python -m autograder release` makes it")
+    if not instructor:
         config = write_student_config(config_dir or course_dir / "scratch" / "student-lab")
         env["JUPYTER_CONFIG_DIR"] = str(config)
     command.append(f"--ServerApp.root_dir={folder}")
@@ -68,7 +68,11 @@ def lab_command(instructor: bool = False, course_dir: Path = REPO,
 
 
 def main(instructor: bool = False, course_dir: Path = REPO) -> int:
-    command, env, folder = lab_command(instructor, course_dir)
+    try:
+        command, env, folder = lab_command(instructor, course_dir)
+    except FileNotFoundError as error:
+        print(f"python -m autograder lab: {error}", file=sys.stderr)
+        return 2
     who = "instructor (all of nbgrader's tools)" if instructor else (
         "student (nbgrader's Validate button only; `make lab-instructor` for formgrader)")
     print(f"JupyterLab as a {who} on {folder}", flush=True)

@@ -348,3 +348,23 @@ def test_make_clean_removes_everything_generated():
     removed = set(dry_run.replace("\\\n", " ").split()) - {"rm", "-rf"}
     assert {"reports", "scratch", "gradebook.db"} <= ignored
     assert ignored <= removed, sorted(ignored - removed)
+
+
+def test_the_legend_says_who_is_who():
+    from autograder.simulate import MIX, legend, synthetic_class
+    name = "01_arrays"
+    source = nbformat.read(REPO / "source" / name / f"{name}.ipynb", as_version=4)
+    released = nbformat.read(REPO / "release" / name / f"{name}.ipynb", as_version=4)
+    subs = synthetic_class(name, source, released, 10, seed=0)
+    text = legend(subs)
+    for kind in MIX:
+        assert f"  {kind.replace('_', ' ')} (" in text
+    for sub in subs:
+        assert sub.student in text
+        if sub.kind == "partly_wrong":
+            wrong = [part.split(":")[0] for part in sub.detail.split(", ")]
+            assert f"{sub.student}: 01 {','.join(wrong)}" in text
+        if sub.kind == "adversarial":
+            assert sub.detail.split()[0] in text      # the trick
+    full = legend(subs, full=True)
+    assert all(sub.detail in full for sub in subs)
