@@ -14,7 +14,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # rendering them: no one looks, and it is a third of a notebook's run time.
 HEADLESS := MPLBACKEND=Agg
 
-.PHONY: venv demo test check-tests release lab clean bench
+.PHONY: venv demo test check-tests release student-bundle lab lab-instructor clean bench
 
 venv: $(STAMP)
 
@@ -64,8 +64,22 @@ release: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m autograder.bench
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=release
+# The student bundle (released notebooks, the course package, pinned
+# requirements, a how-to) in scratch/nn-from-scratch-student/ and .zip; for some
+# assignments only: make student-bundle ASSIGNMENTS="01_arrays 02_forward".
+ASSIGNMENTS ?=
+student-bundle: $(STAMP)
+	$(BIN)/python -m autograder bundle $(ASSIGNMENTS)
 
+# JupyterLab on release/ as a student sees it (nbgrader's Validate button, no
+# instructor tools), and the instructor's, with formgrader, on the repository.
+lab: $(STAMP)
+	$(BIN)/python -m autograder lab
+
+lab-instructor: $(STAMP)
+	$(BIN)/python -m autograder lab --instructor
+
+# Everything the tools generate (release/ is generated too, but committed).
 clean:
-	rm -rf scratch artifacts gradebook.db submitted autograded feedback
+	rm -rf scratch artifacts reports gradebook.db submitted autograded feedback \
+	    .nbgrader.log build dist

@@ -1,26 +1,73 @@
-"""Command line: ``python -m autograder COMMAND``."""
+"""Command line: ``python -m autograder COMMAND`` (installed as ``nn-autograder``)."""
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+#: Commands that make their folder; every other course command needs an existing course.
+CREATES_ITS_FOLDER = {"init", "demo"}
 
 
 def _course_command(commands, name: str, help: str, assignments: bool = True):
     """A subcommand working on a course directory (and optionally some assignments)."""
-    p = commands.add_parser(name, help=help)
+    p = commands.add_parser(name, help=help, description=help)
     if assignments:
-        p.add_argument("assignments", nargs="*")
-    p.add_argument("--course-dir", default=None,
-                   help="course directory (default: the repository root)")
+        p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                       help="assignments to work on, e.g. 01_arrays (default: all in source/)")
+    p.add_argument("--course-dir", default=None, metavar="DIR",
+                   help="course directory, relative to the current folder "
+                        "(default: the repository root)")
     return p
 
 
-def main(argv=None) -> int:
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("nn-from-scratch-course")
+    except PackageNotFoundError:
+        return "unknown (not installed; run `make venv`)"
+
+
+def course_dir_problem(command: str, course_dir: str | None) -> str | None:
+    """Why ``course_dir`` cannot serve ``command`` (None when it can)."""
+    if command in CREATES_ITS_FOLDER or course_dir is None:
+        return None
+    path = Path(course_dir).expanduser().resolve()
+    if not path.exists():
+        return (f"course directory {path} does not exist "
+                f"(`python -m autograder init {course_dir}` sets up a new course)")
+    if not path.is_dir():
+        return f"course directory {path} is a file, not a folder"
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder",
                                      description="Instructor tooling for the course.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}",
+                        help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("init", help="set up a new course directory: config, source/, gradebook",
+                            description="Set up a new course directory: nbgrader_config.py, a "
+                                        "copy of source/ and a gradebook with every assignment.")
+    p.add_argument("course_dir", metavar="DIR", help="the new course folder (new or empty)")
 
     p = _course_command(commands, "release", "regenerate release/ from source/")
+    p.add_argument("--allow-early", action="store_true",
+                   help="release even though an earlier assignment whose answers this one "
+                        "gives away is not due yet")
+
+    p = _course_command(commands, "bundle", "build the student bundle: released notebooks, "
+                                            "the course package, pinned requirements, a how-to")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="output folder (default: COURSE_DIR/scratch/nn-from-scratch-student)")
+    p.add_argument("--allow-early", action="store_true",
+                   help="bundle even though an earlier assignment whose answers one of these "
+                        "gives away is not due yet")
 
     p = _course_command(commands, "grade", "autograde submitted/ in parallel, safely")
     p.add_argument("--workers", type=int, default=None, help="default: the number of cores")
@@ -44,25 +91,76 @@ def main(argv=None) -> int:
 
     p = _course_command(commands, "simulate", "write a synthetic class into submitted/")
     p.add_argument("--students", type=int, default=30, help="class size (default 30)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0,
+                   help="the same seed gives the same class (default 0)")
 
-    p = commands.add_parser("demo", help="simulate a class, grade it, write feedback and a report")
-    p.add_argument("--course-dir", default="scratch/demo")
+    p = commands.add_parser("demo", help="simulate a class, grade it, write feedback and a report",
+                            description="Simulate a class, grade it, write feedback and a "
+                                        "report, in a scratch course folder of its own.")
+    p.add_argument("--course-dir", default=None, metavar="DIR",
+                   help="scratch course folder, relative to the current folder; new, empty or "
+                        "made by an earlier demo, whose contents it replaces "
+                        "(default: scratch/demo in the repository)")
     p.add_argument("--students", type=int, default=30, help="class size (default 30)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0,
+                   help="the same seed gives the same class (default 0)")
     p.add_argument("--workers", type=int, default=None, help="default: the number of cores")
 
-    p = commands.add_parser("check-tests",
-                            help="grade the mutation catalogue; fail if a mistake goes uncaught")
-    p.add_argument("assignments", nargs="*")
-    p.add_argument("--workers", type=int, default=None)
+    p = _course_command(commands, "check-tests",
+                        "grade the mutation catalogue; fail if a mistake goes uncaught")
+    p.add_argument("--workers", type=int, default=None,
+                   help="assignments checked at a time (default: the number of cores)")
 
-    args = parser.parse_args(argv)
-    if args.command == "release":
+    p = commands.add_parser("lab", help="JupyterLab on release/ with the student's tools only",
+                            description="JupyterLab on release/ as a student sees it "
+                                        "(nbgrader's Validate button, no instructor tools), or "
+                                        "with --instructor on the course with all of nbgrader.")
+    p.add_argument("--instructor", action="store_true",
+                   help="the instructor's lab: the course folder, formgrader, Create Assignment")
+    p.add_argument("--course-dir", default=None, metavar="DIR",
+                   help="course directory (default: the repository root)")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    problem = course_dir_problem(args.command, getattr(args, "course_dir", None))
+    if problem:
+        print(f"python -m autograder {args.command}: {problem}", file=sys.stderr)
+        return 2
+    if args.command not in CREATES_ITS_FOLDER and args.command != "lab":
+        from .config import REPO, missing_config_note
+        note = missing_config_note(Path(args.course_dir).resolve() if args.course_dir else REPO)
+        if note:
+            print(note, file=sys.stderr)
+    if args.command == "init":
+        from .newcourse import CourseExists, init
+        try:
+            init(args.course_dir)
+        except CourseExists as error:
+            print(f"python -m autograder init: {error}", file=sys.stderr)
+            return 2
+    elif args.command == "release":
         from .config import REPO
-        from .release import release
-        for path in release(args.assignments or None, args.course_dir or REPO):
-            print(f"wrote {path}")
+        from .release import ReleaseError, release
+        try:
+            for path in release(args.assignments or None, args.course_dir or REPO,
+                                allow_early=args.allow_early):
+                print(f"wrote {path}")
+        except ReleaseError as error:
+            print(f"python -m autograder release: {error}", file=sys.stderr)
+            return 2
+    elif args.command == "bundle":
+        from .bundle import build_bundle
+        from .config import REPO
+        from .release import ReleaseError
+        try:
+            out = build_bundle(args.course_dir or REPO, args.out, args.assignments or None,
+                               allow_early=args.allow_early)
+        except ReleaseError as error:
+            print(f"python -m autograder bundle: {error}", file=sys.stderr)
+            return 2
+        print(f"student bundle: {out} (and {out}.zip)")
     elif args.command == "grade":
         from .config import REPO
         from .grade import run
@@ -70,7 +168,8 @@ def main(argv=None) -> int:
                    args.memory, args.cell_timeout)
     elif args.command == "check-tests":
         from .checktests import run
-        return run(args.assignments or None, args.workers)
+        from .config import REPO
+        return run(args.assignments or None, args.workers, args.course_dir or REPO)
     elif args.command == "feedback":
         from .config import REPO
         from .feedback import main as feedback
@@ -86,9 +185,17 @@ def main(argv=None) -> int:
         return simulate(args.course_dir or REPO, args.students, args.seed,
                         args.assignments or None)
     elif args.command == "demo":
-        from .demo import run_demo
-        run_demo(args.course_dir, students=args.students, seed=args.seed,
-                 workers=args.workers)
+        from .demo import DemoError, run_demo
+        try:
+            run_demo(args.course_dir, students=args.students, seed=args.seed,
+                     workers=args.workers)
+        except DemoError as error:
+            print(f"python -m autograder demo: {error}", file=sys.stderr)
+            return 2
+    elif args.command == "lab":
+        from .config import REPO
+        from .lab import main as lab
+        return lab(args.instructor, Path(args.course_dir).resolve() if args.course_dir else REPO)
     return 0
 
 

@@ -106,14 +106,14 @@ def pack(entries: list[catalogue.Entry], depends: dict) -> list[list[catalogue.E
     return groups
 
 
-def check_assignment(name: str, work_dir: Path, workers: int = 1):
-    """Grade the reference and every catalogue entry of ``name``.
+def check_assignment(name: str, work_dir: Path, workers: int = 1, course_dir: Path = REPO):
+    """Grade the reference and every catalogue entry of ``name`` (from ``course_dir/source``).
 
     Returns (exercises, depends, verdicts, notebooks graded).
     """
-    source_nb = nbformat.read(REPO / "source" / name / f"{name}.ipynb", as_version=4)
-    release_nb = nbformat.read(build_release([name], work_dir / "release")[0] / f"{name}.ipynb",
-                               as_version=4)
+    source_nb = nbformat.read(Path(course_dir) / "source" / name / f"{name}.ipynb", as_version=4)
+    release_nb = nbformat.read(build_release([name], work_dir / "release", course_dir)[0]
+                               / f"{name}.ipynb", as_version=4)
     reference = reference_sources(source_nb)
     exercises = list(reference)
     entries = catalogue.load(name)
@@ -192,20 +192,46 @@ def format_matrix(name: str, exercises: list[str], verdicts: list[Verdict]) -> s
     return "\n".join(lines)
 
 
-def run(names: list[str] | None = None, workers: int | None = None) -> int:
-    """Check every named assignment (default: all); print matrices; 0 if all pass.
+FIGURE_START = "<!-- check-tests figure, rewritten by a full run of check-tests -->"
+FIGURE_END = "<!-- end of check-tests figure -->"
+FIGURE = re.compile(re.escape(FIGURE_START) + "(.*?)" + re.escape(FIGURE_END), re.S)
+
+
+def figure_text(mistakes: int, correct: int) -> str:
+    return (f"**hidden tests catch {mistakes} of {mistakes} catalogued mistakes; "
+            f"{correct} correct alternatives earn full marks.**")
+
+
+def update_readme(path: Path, mistakes: int, correct: int) -> bool:
+    """Write the catalogue's figure between the README's markers; True if it changed."""
+    text = path.read_text(encoding="utf-8")
+    if not FIGURE.search(text):
+        raise ValueError(f"{path} has no {FIGURE_START} ... {FIGURE_END} markers")
+    new = FIGURE.sub(lambda m: FIGURE_START + figure_text(mistakes, correct) + FIGURE_END, text)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+def run(names: list[str] | None = None, workers: int | None = None,
+        course_dir: Path = REPO) -> int:
+    """Check every named assignment (default: all) of ``course_dir``; print
+    matrices; 0 if all pass. A full, passing run on the repository rewrites the
+    README's figure.
 
     Assignments are checked concurrently, one nbgrader process each, up to
     ``workers`` (default: the number of cores) at a time.
     """
-    names = names or assignments()
+    course_dir = Path(course_dir).resolve()
+    full = not names or set(names) >= set(assignments(course_dir))
+    names = names or assignments(course_dir)
     workers = workers or os.cpu_count() or 1
     failures = caught = mistakes = correct_ok = correct = 0
     with tempfile.TemporaryDirectory(prefix="nn-check-tests-") as tmp:
         def check(name):
             if not catalogue.load(name):
                 return name, None
-            return name, check_assignment(name, Path(tmp) / name)
+            return name, check_assignment(name, Path(tmp) / name, course_dir=course_dir)
 
         # Largest catalogues first, so no long one starts last.
         order = sorted(names, key=lambda n: -len(catalogue.load(n)))
@@ -238,4 +264,7 @@ def run(names: list[str] | None = None, workers: int | None = None) -> int:
     print(f"hidden tests catch {caught} of {mistakes} catalogued mistakes; "
           f"{correct_ok} of {correct} correct alternatives earn full marks")
     print(f"check-tests: {caught + correct_ok} passed, {failures} failed")
+    if full and not failures and course_dir == REPO.resolve():
+        changed = update_readme(REPO / "README.md", mistakes, correct)
+        print(f"README.md: the figure {'is updated' if changed else 'was up to date'}")
     return 1 if failures else 0

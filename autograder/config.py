@@ -47,3 +47,24 @@ def assignments(course_dir: Path = REPO) -> list[str]:
     if unknown:
         raise ValueError(f"source/ holds folders the course does not know: {sorted(unknown)}")
     return [a for a in ASSIGNMENTS if a in present]
+
+
+def missing_config_note(course_dir: Path) -> str | None:
+    """What a course directory without ``nbgrader_config.py`` gets instead of the
+    course's settings (None when it has the file)."""
+    course_dir = Path(course_dir)
+    if (course_dir / "nbgrader_config.py").exists():
+        return None
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.preprocessors import Execute
+    from traitlets.config import Config
+
+    ours = Config()
+    configure(ours)
+    stock_dir, stock_execute = CourseDirectory(root=str(course_dir)), Execute()
+    return (f"note: {course_dir} has no nbgrader_config.py, so nbgrader's defaults apply "
+            f"instead of the course's: Execute.timeout {stock_execute.timeout} s per cell "
+            f"(the course: {ours.Execute.timeout} s), course_id {stock_dir.course_id!r} "
+            f"(the course: {ours.CourseDirectory.course_id!r}), gradebook {stock_dir.db_url}. "
+            f"`python -m autograder init DIR` sets up a course folder with the course's "
+            f"settings; or copy nbgrader_config.py from {REPO} into {course_dir}.")

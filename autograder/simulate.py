@@ -222,14 +222,54 @@ def simulate(course_dir, n: int = 30, seed: int = 0, names: list[str] | None = N
     return written
 
 
+#: What each kind of simulated student hands in, for the legend.
+KIND_TEXT = {
+    "correct": "the reference solution, some exercises written in a catalogued alternative style",
+    "partly_wrong": "1-3 exercises per assignment replaced by catalogued mistakes "
+                    "(or a typo that raises NameError)",
+    "unfilled": "the released notebook handed in as it is",
+    "adversarial": "one catalogued mistake plus a trick to fool the grader ("
+                   + ", ".join(ADVERSARIAL) + ")",
+}
+
+
+def legend(written: list[Simulated], full: bool = False) -> str:
+    """Which simulated student is which: students of each kind, and what the
+    partly wrong and adversarial ones got wrong (``full``: every submission)."""
+    kinds, detail = {}, {}
+    for sub in written:
+        kinds.setdefault(sub.kind, {}).setdefault(sub.student, None)
+        detail.setdefault(sub.student, []).append(sub)
+    lines = ["who is who in the simulated class:"]
+    for kind in MIX:
+        if kind not in kinds:
+            continue
+        students = list(kinds[kind])
+        lines.append(f"  {kind.replace('_', ' ')} ({len(students)}): {KIND_TEXT[kind]}")
+        lines.append("    " + " ".join(students))
+        if full or kind in ("partly_wrong", "adversarial"):
+            for student in students:
+                if full:
+                    lines.extend(f"    {student}  {s.assignment:<13} {s.detail}"
+                                 for s in detail[student])
+                else:
+                    lines.append(f"    {student}: " + "; ".join(
+                        f"{s.assignment[:2]} {_short(s)}" for s in detail[student]))
+    return "\n".join(lines)
+
+
+def _short(sub: Simulated) -> str:
+    """The exercises a submission gets wrong (and its trick), without the catalogue slugs."""
+    wrong = [part.split(":")[0].split()[-1] for part in sub.detail.split(", ")]
+    if sub.kind == "adversarial":
+        return f"{wrong[0]} ({sub.detail.split()[0]})"
+    return ",".join(wrong)
+
+
 def main(course_dir, n: int = 30, seed: int = 0, names: list[str] | None = None) -> int:
     """The CLI: simulate, then print who is who."""
     written = simulate(course_dir, n, seed, names)
-    kinds = class_mix(n, seed)
-    counts = {kind: sum(1 for k in kinds.values() if k == kind) for kind in MIX}
     print(f"{len(written)} submissions of {n} students in "
-          f"{Path(course_dir).resolve() / 'submitted'}: "
-          + ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in counts.items()))
-    for sub in written:
-        print(f"  {sub.student}  {sub.assignment:<13} {sub.kind:<13} {sub.detail}")
+          f"{Path(course_dir).resolve() / 'submitted'}")
+    print(legend(written, full=True))
     return 0

@@ -5,7 +5,8 @@ import nbformat
 import pytest
 
 from autograder import catalogue, nbtext
-from autograder.checktests import Verdict, format_matrix, owner
+from autograder.checktests import (FIGURE, FIGURE_END, FIGURE_START, Verdict, figure_text,
+                                   format_matrix, owner, update_readme)
 from autograder.config import REPO, assignments
 from autograder.demo import score_table
 from autograder.pipeline import Score
@@ -118,8 +119,33 @@ def test_score_table():
 
 
 def test_readme_states_the_catalogue_figure():
-    wrong = sum(e.kind == "wrong" for name in assignments() for e in catalogue.load(name))
-    correct = sum(e.kind == "correct" for name in assignments() for e in catalogue.load(name))
+    """The README's figure (between check-tests' markers) counts the catalogue's files."""
+    files = list((REPO / "autograder" / "catalogue").glob("*/*/*.py"))
+    wrong = sum(f.name.startswith("wrong-") for f in files)
+    correct = sum(f.name.startswith("correct-") for f in files)
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert (f"hidden tests catch {wrong} of {wrong} catalogued mistakes; "
-            f"{correct} correct alternatives earn full marks") in readme
+    found = FIGURE.search(readme)
+    assert found, "README.md lost the check-tests figure's markers"
+    assert found.group(1) == figure_text(wrong, correct), (
+        "README.md's figure is stale: run `make check-tests` (a full, passing run rewrites it)")
+
+
+def test_check_tests_rewrites_only_between_the_markers(tmp_path: Path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\nToday: {FIGURE_START}old{FIGURE_END} and more\n",
+                      encoding="utf-8")
+    assert update_readme(readme, 7, 3)
+    assert readme.read_text(encoding="utf-8") == (
+        f"intro\nToday: {FIGURE_START}{figure_text(7, 3)}{FIGURE_END} and more\n")
+    assert not update_readme(readme, 7, 3)
+    readme.write_text("no markers\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="markers"):
+        update_readme(readme, 1, 1)
+
+
+def test_score_table_names_the_simulated_kinds():
+    scores = [Score("s01", "01_arrays", 20, 20, {}), Score("s02", "01_arrays", 0, 20, {})]
+    table = score_table(scores, {"s01": "correct", "s02": "unfilled"}).splitlines()
+    assert table[0].split() == ["student", "simulated", "01_arrays", "total"]
+    assert table[2].split() == ["s01", "correct", "20/20", "100.0%"]
+    assert table[3].split() == ["s02", "unfilled", "0/20", "0.0%"]
