@@ -148,18 +148,22 @@ def test_report_without_results_file(graded, tmp_path):
         assert row["assignment"] == NAME and row["status"] == "graded"
         assert float(row["score"]) == scores[row["student_id"]].score
         assert float(row["max_score"]) == scores[row["student_id"]].max_score
-    assert "Failed and flagged submissions</h2>\n<p>None" in out["html"].read_text()
+    assert re.search(r'id="problems">Failed and flagged submissions</h2>\s*<p>None',
+                     out["html"].read_text())
 
 
 def test_report_lists_failed_and_flagged(graded, tmp_path):
     course = graded["course"]
+    restored = [f"replaced np.{f}; restored before the tests ran"
+                for f in ("allclose", "isclose", "array_equal", "testing", "dot")]
     _write_results(course, [
         {"student": "crashing", "assignment": NAME, "status": "failed",
          "reason": "kernel died (memory limit?)", "flags": [], "score": 0.0,
          "max_score": 20.0, "cells": {}},
         {"student": "partly_wrong", "assignment": NAME, "status": "graded", "reason": "",
-         "flags": ["edited locked cell test_dot_values"], "score": 1.0, "max_score": 20.0,
-         "cells": {}},
+         "flags": ["edited locked cell test_dot_values"] + restored, "score": 1.0,
+         "max_score": 20.0, "cells": {}},
+        # Not in the gradebook: an old entry, which must not come back as a grade.
         {"student": "ghost", "assignment": NAME, "status": "failed",
          "reason": "submission is not valid JSON", "flags": [], "score": 0.0,
          "max_score": 20.0, "cells": {}},
@@ -169,28 +173,87 @@ def test_report_lists_failed_and_flagged(graded, tmp_path):
     finally:
         (course / "reports" / "grade-results.json").unlink()
     rows = {r["student_id"]: r for r in csv.DictReader(out["csv"].open())}
-    assert set(rows) == set(graded["students"]) | {"ghost"}
+    assert set(rows) == set(graded["students"])
     assert rows["crashing"]["status"] == "failed"
     assert rows["crashing"]["reason"] == "kernel died (memory limit?)"
-    assert rows["partly_wrong"]["flags"] == "edited locked cell test_dot_values"
+    assert rows["partly_wrong"]["flags"].startswith("edited locked cell test_dot_values")
+    assert rows["partly_wrong"]["reason"]            # flagged: the reason says why
     assert rows["correct"]["status"] == "graded" and rows["correct"]["flags"] == ""
 
     page = out["html"].read_text(encoding="utf-8")
     assert page.count("<svg") >= 2                      # both charts, inline
-    assert 'id="score-distribution"' in page.replace("'", '"')
-    assert 'id="pass-rates"' in page.replace("'", '"')
-    flagged = page[page.index("id='flagged'"):]
+    assert 'id="score-distribution"' in page and 'id="pass-rates"' in page
+    assert 'id="legend"' in page and 'id="generated"' in page
+    assert re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d", page)
+    flagged = page[page.index('id="flagged"'):]
     flagged = flagged[:flagged.index("</table>")]
-    for text in ("crashing", "kernel died (memory limit?)", "ghost", "not valid JSON",
-                 "partly_wrong", "edited locked cell test_dot_values"):
+    for text in ("crashing", "kernel died (memory limit?)", "partly_wrong",
+                 "edited locked cells: test_dot_values"):
         assert text in flagged
-    assert "correct<" not in flagged
+    assert "ghost" not in page and "correct<" not in flagged
+    # One line per submission: six flags make one row, summarised, the rest folded.
+    assert flagged.count("<tr class=") == 2
+    assert "+2 more" in flagged and "<details>" in flagged
+    # Each problem links to the student's feedback page.
+    link = f'href="{course.name}/../feedback/partly_wrong/{NAME}/{NAME}.html"'
+    hrefs = re.findall(r'href="([^"]+)"', flagged)
+    assert any(h.endswith(f"feedback/partly_wrong/{NAME}/{NAME}.html") for h in hrefs), link
+    for h in hrefs:
+        assert (tmp_path / h).resolve().is_file(), h
 
     # Pass rates are per exercise, over the graded (not failed) submissions.
     rates = {r["exercise"]: r for r in out["rates"]}
     assert set(rates) == {"dot", "matmul", "broadcast_shape"}
     assert all(r["graded"] == 3 for r in rates.values())   # 4 students, 1 failed
     assert rates["dot"]["tests"] == ["test_dot_values", "test_dot_errors", "test_dot_rules"]
+
+
+def _copy_course(graded, tmp_path):
+    """A copy of the graded course whose gradebook the test may change."""
+    copy = tmp_path / "course"
+    shutil.copytree(graded["course"], copy, ignore=shutil.ignore_patterns("feedback-hidden"))
+    return copy
+
+
+def test_report_after_the_gradebook_shrank(graded, tmp_path):
+    from nbgrader.api import Gradebook
+
+    course = _copy_course(graded, tmp_path)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in ("unfilled", "crashing"):
+            gb.remove_student(student)
+    # An old results file with five students: the two removed and one never there.
+    _write_results(course, [
+        {"student": s, "assignment": NAME, "status": "graded", "reason": "", "flags": [],
+         "score": 20.0, "max_score": 20.0, "cells": {}}
+        for s in ("correct", "partly_wrong", "unfilled", "crashing", "erin")])
+    out = report.write_report(course, tmp_path / "out")
+    rows = list(csv.DictReader(out["csv"].open(encoding="utf-8")))
+    assert sorted(r["student_id"] for r in rows) == ["correct", "partly_wrong"]
+    scores = {s.student: s.score for s in read_scores(course, NAME)}
+    assert {r["student_id"]: float(r["score"]) for r in rows} == scores
+    text = _text(out["html"])
+    for gone in ("unfilled", "crashing", "erin"):
+        assert gone not in text
+    assert "2 students" in text
+
+
+def test_item_analysis_names_the_failures(graded, tmp_path):
+    out = report.write_report(graded["course"], tmp_path)
+    items = {i.grade_id: i for i in out["items"]}
+    assert set(items) >= {"test_dot_values", "test_matmul_values"}
+    for item in items.values():
+        assert item.graded == 4 and 0 <= item.passed <= 4
+        assert sum(f.count for f in item.failures) == item.graded - item.passed
+    # The crashing student's NameError groups with nothing else; the message is kept.
+    messages = [f.message for i in items.values() for f in i.failures]
+    assert any(m.startswith("NameError: name 'undefined_name' is not defined") for m in messages)
+    # partly_wrong uses catalogue entries: at least one failure is named after one.
+    named = [f for i in items.values() for f in i.failures if f.mistakes]
+    assert named, messages
+    page = out["html"].read_text(encoding="utf-8")
+    assert 'id="item-analysis"' in page and "catalogued:" in page
+    assert html.escape(named[0].mistakes[0]) in page
 
 
 def test_exercise_of_picks_the_longest_name():
