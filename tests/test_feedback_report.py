@@ -49,6 +49,51 @@ def _hidden_lines() -> list[str]:
     return lines
 
 
+LEAKY_DOT = """
+import inspect, linecache
+
+def dot(x, y):
+    # Builds its error message from the hidden test that called it.
+    frame = inspect.stack()[1].frame
+    lines = linecache.getlines(frame.f_code.co_filename)
+    raise RuntimeError("the caller was:\\n" + "".join(lines))
+"""
+
+LEAKY_MARKDOWN = """My answer <script>alert('feedback')</script>
+<img src="x" onerror="alert('img')"> and [a link](javascript:alert('link')).
+
+The loss is $L = -\\sum_k t_k \\log y_k$, and
+
+$$\\frac{\\partial L}{\\partial a_k} = y_k - t_k$$
+"""
+
+LEAKY_LAST = """import os
+from IPython.display import HTML, display
+display(HTML("<b onmouseover=\\"alert('out')\\">hover</b><script>alert('out')</script>"))
+print(os.getcwd())
+print(In)
+print("\\n".join(In))
+np.linalg.inv(np.zeros((2, 2)))
+"""
+
+
+def leaky_notebook(release_nb, source_nb):
+    """A student who tries to read the hidden tests and solutions out of their feedback,
+    to run script in it, and who edited a locked cell."""
+    from autograder.submissions import crashing_sources, fill
+
+    # Answers that crash, so no solution line is the student's own.
+    sources = crashing_sources(source_nb)
+    sources["dot"] = LEAKY_DOT
+    nb = fill(release_nb, sources)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_dot_values":
+            cell.source += "\nprint('my own line in a locked cell')"
+    nb.cells.append(nbformat.v4.new_markdown_cell(LEAKY_MARKDOWN))
+    nb.cells.append(nbformat.v4.new_code_cell(LEAKY_LAST))
+    return nb
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     from autograder.simulate import small_class
@@ -58,9 +103,15 @@ def graded(tmp_path_factory):
     source_nb = nbformat.read(SOURCE, as_version=4)
     release_nb = nbformat.read(release / f"{NAME}.ipynb", as_version=4)
     students = small_class(NAME, source_nb, release_nb)
+    students["leaky"] = leaky_notebook(release_nb, source_nb)
     for student, nb in students.items():
         submit(course, student, NAME, text=nbformat.writes(nb))
     autograde(course, NAME)
+    # What grade writes for such a student (stock autograde above wrote none).
+    _write_results(course, [{"student": "leaky", "assignment": NAME, "status": "graded",
+                             "reason": "", "score": 0.0, "max_score": 20.0, "cells": {},
+                             "flags": ["edited locked cell test_dot_values",
+                                       "replaced np.allclose; restored before the tests ran"]}])
 
     hidden = feedback.generate_feedback(course, [NAME])
     assert not hidden[NAME]["failed"]
@@ -68,6 +119,7 @@ def graded(tmp_path_factory):
     shown = feedback.generate_feedback(course, [NAME], show_hidden_tests=True,
                                        student="partly_wrong")
     assert not shown[NAME]["failed"]
+    (course / "reports" / "grade-results.json").unlink()
     return {"course": course, "students": sorted(students)}
 
 
@@ -204,7 +256,7 @@ def test_report_lists_failed_and_flagged(graded, tmp_path):
     # Pass rates are per exercise, over the graded (not failed) submissions.
     rates = {r["exercise"]: r for r in out["rates"]}
     assert set(rates) == {"dot", "matmul", "broadcast_shape"}
-    assert all(r["graded"] == 3 for r in rates.values())   # 4 students, 1 failed
+    assert all(r["graded"] == 4 for r in rates.values())   # 5 students, 1 failed
     assert rates["dot"]["tests"] == ["test_dot_values", "test_dot_errors", "test_dot_rules"]
 
 
@@ -220,7 +272,7 @@ def test_report_after_the_gradebook_shrank(graded, tmp_path):
 
     course = _copy_course(graded, tmp_path)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for student in ("unfilled", "crashing"):
+        for student in ("unfilled", "crashing", "leaky"):
             gb.remove_student(student)
     # An old results file with five students: the two removed and one never there.
     _write_results(course, [
@@ -233,7 +285,7 @@ def test_report_after_the_gradebook_shrank(graded, tmp_path):
     scores = {s.student: s.score for s in read_scores(course, NAME)}
     assert {r["student_id"]: float(r["score"]) for r in rows} == scores
     text = _text(out["html"])
-    for gone in ("unfilled", "crashing", "erin"):
+    for gone in ("unfilled", "crashing", "leaky", "erin"):
         assert gone not in text
     assert "2 students" in text
 
@@ -243,7 +295,7 @@ def test_item_analysis_names_the_failures(graded, tmp_path):
     items = {i.grade_id: i for i in out["items"]}
     assert set(items) >= {"test_dot_values", "test_matmul_values"}
     for item in items.values():
-        assert item.graded == 4 and 0 <= item.passed <= 4
+        assert item.graded == 5 and 0 <= item.passed <= 5
         assert sum(f.count for f in item.failures) == item.graded - item.passed
     # The crashing student's NameError groups with nothing else; the message is kept.
     messages = [f.message for i in items.values() for f in i.failures]
@@ -333,3 +385,136 @@ def test_simulate_writes_submitted_folders(tmp_path):
     for sub in written:
         path = course / "submitted" / sub.student / NAME / f"{NAME}.ipynb"
         assert path.read_text(encoding="utf-8") == sub.text()
+
+
+# ------------------------------------------------------------------ feedback guarantees
+
+def _solution_lines() -> list[str]:
+    """Lines of the instructor's solutions that the release does not show."""
+    released = nbformat.read(RELEASE, as_version=4)
+    visible = {l.strip() for cell in released.cells for l in cell.source.splitlines()}
+    lines = []
+    for cell in nbformat.read(SOURCE, as_version=4).cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            inside = False
+            for line in cell.source.splitlines():
+                if "BEGIN SOLUTION" in line:
+                    inside = True
+                elif "END SOLUTION" in line:
+                    inside = False
+                elif inside and len(line.strip()) >= 12 and line.strip() not in visible:
+                    lines.append(line.strip())
+    assert len(lines) >= 5
+    return lines
+
+
+def test_feedback_leaks_nothing_from_outputs(graded):
+    """print(In), an exception built from the caller's frame: no hidden or solution line."""
+    nb = nbformat.read(graded["course"] / "autograded" / "leaky" / NAME / f"{NAME}.ipynb",
+                       as_version=4)
+    outputs = json.dumps([c.get("outputs", []) for c in nb.cells])
+    hidden = _hidden_lines()
+    assert any(line in outputs or json.dumps(line)[1:-1] in outputs for line in hidden), \
+        "the attack did not work: the autograded outputs hold no hidden line"
+    page = _page(graded, "leaky").read_text(encoding="utf-8")
+    text = _text(_page(graded, "leaky"))
+    for line in hidden + _solution_lines():
+        for form in {line, html.escape(line), line.replace("'", "\\'")}:
+            assert form not in page and form not in text, line
+    assert "removed: a line of the hidden tests or the solution" in text
+
+
+def test_feedback_html_is_sanitised(graded):
+    page = _page(graded, "leaky").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", page, flags=re.S | re.I)
+    assert not [s for s in scripts if "alert" in s], scripts
+    assert not re.search(r"<[^>]+\son\w+\s*=", page, flags=re.I)
+    assert not re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", page, flags=re.I)
+    assert "javascript:alert" not in page
+    assert "cdn.jsdelivr" not in page and "mathjax" not in page.lower()
+    assert "hover" in page and "My answer" in page        # the harmless parts stay
+
+
+def test_feedback_has_no_paths_of_the_grading_machine(graded):
+    text = _text(_page(graded, "leaky"))
+    assert "LinAlgError" in text                             # the traceback is there
+    for root in (str(graded["course"]), str(REPO), "/tmp/", "site-packages/numpy/linalg"):
+        if root.endswith("linalg"):
+            assert "…/site-packages/numpy/linalg" in text
+        else:
+            assert root not in text, root
+    assert not re.search(r"(?<![\w.…>~])/(?:tmp|root|home|usr|work|opt)/", text)
+
+
+def test_feedback_renders_maths_offline(graded):
+    page = _page(graded, "leaky").read_text(encoding="utf-8")
+    assert page.count("<math") >= 2 and 'display="block"' in page
+    assert "<mfrac>" in page and "$$" not in _text(_page(graded, "leaky"))
+
+
+def test_feedback_wraps_names_tests_and_tells_what_was_undone(graded):
+    page = _page(graded, "leaky").read_text(encoding="utf-8")
+    assert "white-space: pre-wrap" in page
+    toc = page[page.index('id="toc"'):]
+    toc = toc[:toc.index("</ol>")]
+    for grade_id in ("test_dot_values", "test_matmul_values", "test_broadcast_shape_errors"):
+        assert f"<code>{grade_id}</code>" in toc
+    notice = page[page.index('id="nn-restored"'):]
+    notice = _text_of(notice[:notice.index("</div>")])
+    assert "you edited the locked cell test_dot_values" in notice
+    assert "np.allclose" in notice
+    assert 'id="nn-restored"' not in _page(graded, "correct").read_text(encoding="utf-8")
+    policy = _text(_page(graded, "correct"))
+    assert "Hidden tests: hidden tests not shown (policy: hidden for good)" in policy
+
+
+def _text_of(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def test_sanitise_an_autograded_notebook_in_place(graded, tmp_path):
+    from autograder.sanitize import sanitize_notebook_file
+
+    path = tmp_path / "leaky.ipynb"
+    shutil.copyfile(graded["course"] / "autograded" / "leaky" / NAME / f"{NAME}.ipynb", path)
+    assert sanitize_notebook_file(path, [str(graded["course"])])
+    text = path.read_text(encoding="utf-8")
+    assert "<script" not in text and "onerror" not in text and "onmouseover" not in text
+    assert "javascript:" not in text
+    assert not sanitize_notebook_file(path)                 # already clean: unchanged
+    plain = tmp_path / "correct.ipynb"
+    shutil.copyfile(graded["course"] / "autograded" / "correct" / NAME / f"{NAME}.ipynb", plain)
+    before = nbformat.read(plain, as_version=4)
+    sanitize_notebook_file(plain)
+    after = nbformat.read(plain, as_version=4)
+    assert [c.source for c in after.cells] == [c.source for c in before.cells]
+
+
+def _policy_course(graded, tmp_path, rule: str):
+    course = _copy_course(graded, tmp_path)
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + f"\nc.FeedbackPolicy.hidden_tests = "
+                      f"{{{NAME!r}: {rule!r}}}\n")
+    shutil.rmtree(course / "feedback")
+    return course
+
+
+def test_policy_before_the_date_hides_hidden_tests(graded, tmp_path, capsys):
+    course = _policy_course(graded, tmp_path, "2999-01-01T00:00")
+    assert feedback.main(course, [NAME], False, "partly_wrong", progress=False) == 0
+    out = capsys.readouterr().out
+    assert "hidden tests not shown (policy: hidden until a date, 2999-01-01 00:00 UTC)" in out
+    text = _text(course / "feedback" / "partly_wrong" / NAME / f"{NAME}.html")
+    assert not [line for line in _hidden_lines() if line in text]
+    assert "hidden until a date, 2999-01-01 00:00 UTC" in text
+
+
+def test_policy_after_the_date_shows_hidden_tests(graded, tmp_path, capsys):
+    course = _policy_course(graded, tmp_path, "2020-01-01")
+    assert feedback.main(course, [NAME], False, "partly_wrong", progress=False) == 0
+    out = capsys.readouterr().out
+    assert "hidden tests shown (policy: hidden until a date, 2020-01-01 00:00 UTC, which has " \
+           "passed)" in out
+    text = _text(course / "feedback" / "partly_wrong" / NAME / f"{NAME}.html")
+    assert not [line for line in _hidden_lines() if line not in text]
+    assert not [line for line in _solution_lines() if line in text]   # solutions never
