@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import catalogue
+from . import catalogue, signatures
 from .config import REPO, assignments
 from .release import build_release
 from .sharded import grade_submissions
@@ -238,4 +238,6 @@ def run(names: list[str] | None = None, workers: int | None = None) -> int:
     print(f"hidden tests catch {caught} of {mistakes} catalogued mistakes; "
           f"{correct_ok} of {correct} correct alternatives earn full marks")
     print(f"check-tests: {caught + correct_ok} passed, {failures} failed")
+    if not failures:   # the report's item analysis names mistakes by these signatures
+        print(f"signatures: {signatures.update(names)}")
     return 1 if failures else 0
