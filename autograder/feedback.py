@@ -266,7 +266,9 @@ def _variants(line: str) -> set[str]:
     """How a source line can appear in an output: as is, inside a repr, HTML-escaped."""
     import html
 
-    forms = {line, line.replace("\\", "\\\\")}
+    import json
+
+    forms = {line, line.replace("\\", "\\\\"), json.dumps(line)[1:-1]}
     forms |= {f.replace("'", "\\'") for f in list(forms)}
     forms |= {html.escape(f, quote=q) for f in list(forms) for q in (False, True)}
     return {f for f in forms if len(f.strip()) >= MIN_SECRET}
@@ -340,30 +342,32 @@ def redact_outputs(nb, secrets: list[str]) -> None:
 RESTORED = re.compile(r"^replaced (.+); restored before the tests ran$")
 
 
+TAMPER_FLAG = re.compile(r"^(edited locked|unlocked|deleted test|deleted locked|duplicated) "
+                         r"cell (\S+)$|^(changed the points of) (\S+)$")
+UNDONE = {
+    "edited locked": "you edited the locked cell {}: your change was undone, it ran as released",
+    "unlocked": "you unlocked the cell {}: it was locked again and ran as released",
+    "changed the points of": "you changed the points of {}: the released points count",
+    "deleted test": "you deleted the test cell {}: it could not run, so it earned no points "
+                    "(deleting a test never skips it: keep it in your notebook)",
+    "deleted locked": "you deleted the locked cell {}: the cells after it ran without it",
+    "duplicated": "you duplicated the cell {}: only the released cell counts",
+}
+
+
 def undone_edits(flags: list[str], restored: list[str] = ()) -> list[str]:
-    """What grading put back, in words a student understands (from the results file)."""
-    lines = []
+    """What grading undid, in words a student understands (from the results file's flags)."""
+    lines, names = [], list(restored)
     for flag in flags:
-        if RESTORED.match(flag):
-            restored = list(restored) + [RESTORED.match(flag).group(1)]
+        put_back = RESTORED.match(flag)
+        if put_back:
+            names.append(put_back.group(1))
             continue
-        m = re.match(r"^(edited locked|unlocked|deleted test|deleted locked|duplicated) cell (\S+)$",
-                     flag) or re.match(r"^(changed the points of) (\S+)$", flag)
-        if not m:
-            continue
-        what, cell = m.groups()
-        lines.append({
-            "edited locked": f"you edited the locked cell {cell}: it ran as released, your "
-                             "change was undone",
-            "unlocked": f"you unlocked the cell {cell}: it ran as released",
-            "changed the points of": f"you changed the points of {cell}: the released points "
-                                     "count",
-            "deleted test": f"you deleted the test cell {cell}: the released one was used "
-                            "(deleting a test never skips it)",
-            "deleted locked": f"you deleted the locked cell {cell}: the released one was used",
-            "duplicated": f"you duplicated the cell {cell}: only the released one counts",
-        }[what])
-    names = list(dict.fromkeys(restored))
+        m = TAMPER_FLAG.match(flag)
+        if m:
+            what, cell = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            lines.append(UNDONE[what].format(cell))
+    names = list(dict.fromkeys(names))
     if names:
         lines.append("your code replaced " + ", ".join(names[:8])
                      + (f" and {len(names) - 8} more" if len(names) > 8 else "")

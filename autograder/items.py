@@ -15,9 +15,9 @@ For every exercise of every assignment, per test cell (``test_<exercise>…``):
   minus the share of the lower group, the groups being the top and bottom
   27 % of graded submissions ranked by their score on the *rest* of the
   assignment (the cell's own points left out, so a cell cannot discriminate by
-  counting itself). D near 1: strong submissions pass, weak ones fail; near
-  0: the cell does not separate them; negative: strong submissions fail it more
-  often — worth a look at the test.
+  counting itself; no index below ten graded submissions). D near 1: strong
+  submissions pass, weak ones fail; near 0: the cell does not separate them;
+  negative: strong submissions fail it more often — worth a look at the test.
 
 Everything is read from files already on disk; nothing is executed.
 """
@@ -39,7 +39,7 @@ NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+
 RUN = re.compile(r"…(?:[\s,;]*…)+")
 MAX_MESSAGE = 300
 UPPER_SHARE = 0.27      # Kelley's 27 %: the usual size of the upper and lower groups
-MIN_FOR_INDEX = 5       # fewer graded submissions: no discrimination index
+MIN_FOR_INDEX = 10      # fewer graded submissions: groups too small for an index
 
 
 def normalise(message: str) -> str:

@@ -345,7 +345,8 @@ LEGEND = [
                   "among the graded ones (failed submissions left out)"),
     ("D (discrimination)", "share of the top 27 % (by score on the rest of the assignment) "
                            "passing the cell minus that of the bottom 27 %: near 1 separates "
-                           "strong from weak, near 0 does not, below 0 — check the test"),
+                           "strong from weak, near 0 does not, below 0 — check the test; — with "
+                           "fewer than 10 graded submissions"),
     ("catalogued mistake", "a failure message the mutation catalogue's entry produces in the "
                            "same test cell (autograder/catalogue/signatures.json)"),
 ]

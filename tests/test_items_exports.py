@@ -173,8 +173,8 @@ def test_discrimination_index():
     rest = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     # groups of round(0.27 * 10) = 3: bottom passes 0/3, top 2/3
     assert items.discrimination(passes, rest) == pytest.approx(2 / 3)
-    assert items.discrimination([True] * 4, [1, 2, 3, 4]) is None        # too few
-    assert items.discrimination([True] * 3 + [False] * 3, range(6)) == -1.0
+    assert items.discrimination([True] * 9, list(range(9))) is None        # too few
+    assert items.discrimination([True] * 5 + [False] * 5, list(range(10))) == -1.0
 
 
 def test_item_analysis_on_the_gradebook(course):
