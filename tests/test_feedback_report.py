@@ -525,3 +525,44 @@ def test_policy_after_the_date_shows_hidden_tests(graded, tmp_path, capsys):
     text = _text(course / "feedback" / "leaky" / NAME / f"{NAME}.html")
     assert not [line for line in _hidden_lines() if line not in text]
     assert not [line for line in _solution_lines() if line in text]   # solutions never
+
+
+def test_feedback_in_a_browser_offline(graded, tmp_path):
+    """Headless Chromium, network closed: no script runs, nothing is fetched, the maths is
+    laid out as MathML and failure messages wrap inside their box."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from browser import chromium
+
+    reason = chromium.missing_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    page_path = _page(graded, "leaky")
+    dialogs, fetched = [], []
+    with sync_playwright() as playwright:
+        context = chromium.launch(playwright, tmp_path / "profile", viewport=(900, 800))
+        try:
+            page = context.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("request", lambda r: fetched.append(r.url)
+                    if not r.url.startswith(("file:", "data:")) else None)
+            page.goto(page_path.as_uri())
+            page.wait_for_load_state("load")
+            sizes = page.evaluate("""() => [...document.querySelectorAll('math')].map(m => {
+                const r = m.getBoundingClientRect(); return [r.width, r.height]; })""")
+            overflow = page.evaluate("""() => [...document.querySelectorAll(
+                'div.output_area pre')].filter(p => p.scrollWidth > p.clientWidth + 2)
+                .map(p => p.textContent.slice(0, 80))""")
+            boxes = page.evaluate("() => document.querySelectorAll('div.output_area pre').length")
+            fraction = page.evaluate("""() => { const f = document.querySelector('mfrac');
+                return f ? f.getBoundingClientRect().height : 0; }""")
+        finally:
+            context.close()
+    assert not dialogs, dialogs
+    assert not fetched, fetched
+    assert len(sizes) >= 2 and all(w > 5 and h > 5 for w, h in sizes), sizes
+    assert fraction > 20          # a fraction is laid out over two lines, not as text
+    assert boxes > 10 and not overflow, overflow
