@@ -166,8 +166,8 @@ def sanitize_notebook(nb, extra_roots: list[str] = ()):
             cell.pop("attachments", None) if not _attachments_ok(cell) else None
         elif cell.get("cell_type") == "code":
             sanitize_outputs(cell, extra_roots)
-        elif cell.get("cell_type") == "raw":
-            cell.source = htmllib.escape(cell.source)
+        elif cell.get("cell_type") == "raw" and not is_safe(cell.source):
+            cell.source = clean_html(cell.source)     # nbconvert passes raw HTML through
     return nb
 
 
