@@ -56,6 +56,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -414,19 +415,21 @@ class SafeFeedback(Preprocessor):
         if release_path.exists():
             released = nbformat.read(release_path, as_version=4)
             visible = {l.strip() for c in released.cells for l in c.source.split("\n")}
+        # Every test cell of the assignment counts, also those the student deleted:
+        # the gradebook's copies (with their markers) and the source notebook's.
         hidden_sources = []
-        if self.hide_hidden and info.get("db_url"):
-            from nbgrader.api import Gradebook, MissingEntry
+        if self.hide_hidden:
+            if source_nb is not None:
+                hidden_sources += [c.source for c in source_nb.cells if _is_test_cell(c)]
+            if info.get("db_url"):
+                from nbgrader.api import Gradebook, MissingEntry
 
-            with Gradebook(info["db_url"]) as gb:
-                for cell in nb.cells:
-                    if _is_test_cell(cell):
-                        try:
-                            hidden_sources.append(gb.find_source_cell(
-                                cell.metadata["nbgrader"]["grade_id"], notebook,
-                                assignment).source)
-                        except MissingEntry:
-                            pass
+                with Gradebook(info["db_url"]) as gb:
+                    try:
+                        cells = gb.find_notebook(notebook, assignment).source_cells
+                        hidden_sources += [c.source for c in cells if c.cell_type == "code"]
+                    except MissingEntry:
+                        pass
         redact_outputs(nb, secret_lines(source_nb, hidden_sources, visible))
         sanitize_notebook(nb, [str(course_dir)])
         for cell in nb.cells:
@@ -447,22 +450,33 @@ def graded_students(course_dir: Path, name: str) -> list[str]:
     return sorted(p.parent.name for p in root.glob(f"*/{name}") if p.is_dir())
 
 
+WRITTEN = re.compile(r"Writing \d+ bytes to .*\.html")
+
+
 def run_nbgrader_feedback(course_dir: Path, name: str, student: str | None = None,
-                          show_hidden_tests: bool = False,
-                          policy: str = "") -> subprocess.CompletedProcess:
+                          show_hidden_tests: bool = False, policy: str = "",
+                          on_written=None) -> subprocess.CompletedProcess:
     """``nbgrader generate_feedback NAME --force`` in a subprocess, with our preprocessors.
 
     nbgrader's command line cannot set a list of preprocessor classes, so the
     subprocess (``python -m autograder.feedback``, below) starts nbgrader's own
     GenerateFeedbackApp and adds :class:`HideHiddenTests` and
-    :class:`SafeFeedback` to its config.
+    :class:`SafeFeedback` to its config. ``on_written()`` is called each time
+    nbgrader's log says it wrote a page. The log is returned as ``stderr``.
     """
     args = [name, "--force"] + ([f"--student={student}"] if student else [])
     command = [sys.executable, "-m", "autograder.feedback"]
     command += ["--show-hidden-tests"] if show_hidden_tests else []
     command += [f"--nn-policy={policy}"] if policy else []
-    return subprocess.run(command + args, cwd=course_dir, env=nbgrader_env(),
-                          capture_output=True, text=True)
+    command += args
+    log = []
+    with subprocess.Popen(command, cwd=course_dir, env=nbgrader_env(), text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
+        for line in proc.stdout:
+            log.append(line)
+            if on_written is not None and WRITTEN.search(line):
+                on_written()
+    return subprocess.CompletedProcess(command, proc.returncode, "", "".join(log))
 
 
 def decisions(course_dir: Path, names: list[str], show_hidden_tests: bool = False,
@@ -501,33 +515,47 @@ def generate_feedback(course_dir: Path, names: list[str] | None = None,
     policy (``show_hidden_tests=True`` overrides it). A submission nbgrader
     cannot render (for example, one missing from the gradebook) is retried
     alone and reported, without stopping the others. ``progress``, if given,
-    is called as ``progress(assignment, done, total)`` after each assignment
-    (``total``: submissions of all of them), e.g. :func:`tqdm_progress`.
+    is called as ``progress(assignment, done, total)`` once at the start
+    (assignment None, done 0) and after each page nbgrader writes (``total``:
+    submissions of all the assignments), e.g. :func:`tqdm_progress`.
     """
     course_dir = Path(course_dir).resolve()
     names = names or [n for n in course_assignments(course_dir)
                       if graded_students(course_dir, n)]
     decided = decisions(course_dir, names, show_hidden_tests, now)
     total = sum(1 if student else len(graded_students(course_dir, n)) for n in names)
-    done = [0]
+    done, lock = [0], threading.Lock()
+
+    def tick(name, count=1):
+        with lock:
+            done[0] += count
+            if progress is not None:
+                progress(name, min(done[0], total), total)
+
+    if progress is not None:
+        progress(None, 0, total)
 
     def one_assignment(name):
         students = [student] if student else graded_students(course_dir, name)
         show, text = decided[name].show, decided[name].text
-        failed = {}
+        failed, pages = {}, [0]
+
+        def written():
+            pages[0] += 1
+            tick(name)
+
         if students:
-            proc = run_nbgrader_feedback(course_dir, name, student, show, text)
+            proc = run_nbgrader_feedback(course_dir, name, student, show, text, written)
             if nbgrader_failed(proc):
                 for one in students:       # isolate the submissions that fail
                     one_proc = run_nbgrader_feedback(course_dir, name, one, show, text)
                     if nbgrader_failed(one_proc):
                         failed[one] = one_proc.stderr[-2000:]
-        written = sorted(p for p in (course_dir / "feedback").glob(f"*/{name}/*.html")
-                         if p.parts[-3] in students and p.parts[-3] not in failed)
-        done[0] += len(students)
-        if progress is not None:
-            progress(name, done[0], total)
-        return {"written": written, "failed": failed, "policy": decided[name]}
+        written_pages = sorted(p for p in (course_dir / "feedback").glob(f"*/{name}/*.html")
+                               if p.parts[-3] in students and p.parts[-3] not in failed)
+        if len(students) > pages[0]:       # the ones nbgrader did not log (or redid)
+            tick(name, len(students) - pages[0])
+        return {"written": written_pages, "failed": failed, "policy": decided[name]}
 
     # One nbgrader process per assignment, as many at a time as there are cores
     # (they only read the gradebook and write separate folders).
@@ -546,8 +574,10 @@ def tqdm_progress(**options):
     bar = tqdm(total=0, unit="notebook", desc="feedback", **options)
 
     def update(name, done, total):
-        bar.total = total
-        bar.set_postfix_str(name)
+        if bar.total != total:
+            bar.total = total
+        if name:
+            bar.set_postfix_str(name, refresh=False)
         bar.update(done - bar.n)
 
     return update, bar
@@ -555,12 +585,10 @@ def tqdm_progress(**options):
 
 def main(course_dir: Path, names: list[str] | None, show_hidden_tests: bool,
          student: str | None = None, progress: bool | None = None) -> int:
-    import sys as _sys
-
     if not Path(course_dir).is_dir():
         print(f"no course directory at {course_dir}")
         return 1
-    show_bar = _sys.stderr.isatty() if progress is None else progress
+    show_bar = sys.stderr.isatty() if progress is None else progress
     update, bar = tqdm_progress(disable=not show_bar)
     try:
         summary = generate_feedback(course_dir, names, show_hidden_tests, student,

@@ -193,6 +193,7 @@ def write_grades_csv(course: Course, path: Path) -> Path:
 # ---------------------------------------------------------------- flags
 
 RESTORED = re.compile(r"^replaced (.+); restored before the tests ran$")
+USES = re.compile(r"^(modifies|redefines) (.+), which the tests use$")
 CELL_FLAG = re.compile(r"^(edited locked|unlocked|deleted test|deleted locked|duplicated) cell (\S+)$")
 
 
@@ -200,8 +201,10 @@ def summarise_flags(flags: list[str]) -> str:
     """The flags of one submission in one line: like flags grouped, long lists cut."""
     groups: dict = {}
     for flag in flags:
-        restored, cell = RESTORED.match(flag), CELL_FLAG.match(flag)
-        if restored:
+        restored, cell, uses = RESTORED.match(flag), CELL_FLAG.match(flag), USES.match(flag)
+        if uses:
+            groups.setdefault(f"{uses.group(1)} what the tests use", []).append(uses.group(2))
+        elif restored:
             groups.setdefault("replaced what the tests use (restored before they ran)",
                               []).append(restored.group(1))
         elif cell:
@@ -225,9 +228,9 @@ def reason_of(sub: Submission) -> str:
     if sub.status == "failed":
         return "grading failed (no reason recorded)"
     if sub.flags:
-        if any(RESTORED.match(f) or CELL_FLAG.match(f) for f in sub.flags):
-            return ("tampering: locked cells and what the tests use were put back before "
-                    "grading, so it earned nothing; review the submission")
+        if any(RESTORED.match(f) or CELL_FLAG.match(f) or USES.match(f) for f in sub.flags):
+            return ("tampering: what it changed (locked cells, names the tests use) was put "
+                    "back before the tests ran, so it gained nothing by it; review it")
         return "flagged for review"
     return ""
 

@@ -113,14 +113,15 @@ def graded(tmp_path_factory):
                              "flags": ["edited locked cell test_dot_values",
                                        "replaced np.allclose; restored before the tests ran"]}])
 
-    hidden = feedback.generate_feedback(course, [NAME])
+    calls = []
+    hidden = feedback.generate_feedback(course, [NAME], progress=lambda *a: calls.append(a))
     assert not hidden[NAME]["failed"]
     shutil.copytree(course / "feedback", course / "feedback-hidden")
     shown = feedback.generate_feedback(course, [NAME], show_hidden_tests=True,
                                        student="partly_wrong")
     assert not shown[NAME]["failed"]
     (course / "reports" / "grade-results.json").unlink()
-    return {"course": course, "students": sorted(students)}
+    return {"course": course, "students": sorted(students), "progress": calls}
 
 
 def _page(graded, student, kind="feedback-hidden"):
@@ -130,6 +131,9 @@ def _page(graded, student, kind="feedback-hidden"):
 def test_feedback_for_every_student(graded):
     for student in graded["students"]:
         assert _page(graded, student).is_file(), student
+    # Progress is reported once at the start and after every page nbgrader writes.
+    n = len(graded["students"])
+    assert graded["progress"] == [(None, 0, n)] + [(NAME, k, n) for k in range(1, n + 1)]
 
 
 def test_feedback_hides_hidden_test_source(graded):
