@@ -469,7 +469,7 @@ def test_feedback_wraps_names_tests_and_tells_what_was_undone(graded):
     assert "np.allclose" in notice
     assert 'id="nn-restored"' not in _page(graded, "correct").read_text(encoding="utf-8")
     policy = _text(_page(graded, "correct"))
-    assert "Hidden tests: hidden tests not shown (policy: hidden for good)" in policy
+    assert "Hidden tests not shown (policy: hidden for good)." in policy
 
 
 def _text_of(fragment: str) -> str:
