@@ -23,7 +23,6 @@ Everything is read from files already on disk; nothing is executed.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -76,16 +75,11 @@ def failures_of_notebook(path: Path) -> dict:
 
 
 def load_signatures(path: Path | None = None) -> dict:
-    """The committed catalogue signatures (see :mod:`autograder.signatures`); {} if none."""
-    from .signatures import SIGNATURES_FILE
+    """assignment -> grade_id -> {message: [mistakes]}, from the committed signatures."""
+    from . import signatures
 
-    path = Path(path or SIGNATURES_FILE)
-    if not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        return {}
+    data = signatures.load(path or signatures.SIGNATURES_FILE)
+    return {name: entry["cells"] for name, entry in data.items()}
 
 
 @dataclass

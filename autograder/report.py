@@ -410,8 +410,17 @@ def _score_table(course: Course, links: dict) -> list[dict]:
     return rows
 
 
+def _stale_signatures(names: list[str]) -> list[str]:
+    """The course's assignments whose catalogue signatures are out of date."""
+    from . import catalogue, signatures
+
+    known = [n for n in names if n in ASSIGNMENTS and catalogue.load(n)]
+    return signatures.stale(known)
+
+
 def render_html(course: Course, rates: list[dict], title: str, items: list | None = None,
-                links: dict | None = None, generated: datetime.datetime | None = None) -> str:
+                links: dict | None = None, generated: datetime.datetime | None = None,
+                stale_signatures: list[str] = ()) -> str:
     """The report page (``templates/report.html.j2``)."""
     links = links or {}
     subs = list(course.submissions.values())
@@ -431,7 +440,7 @@ def render_html(course: Course, rates: list[dict], title: str, items: list | Non
         problems=[{"sub": s, "reason": reason_of(s), "flags": summarise_flags(s.flags),
                    "all_flags": s.flags, "link": links.get((s.student, s.assignment))}
                   for s in found],
-        items=items or [], by_exercise=by_exercise,
+        items=items or [], by_exercise=by_exercise, stale_signatures=list(stale_signatures),
         table=_score_table(course, links), legend=LEGEND)
 
 
@@ -446,10 +455,12 @@ def write_report(course_dir: Path, out_dir: Path | None = None,
     out_dir.mkdir(parents=True, exist_ok=True)
     rates = pass_rates(course)
     items = analyse(course, course_dir)
+    stale = _stale_signatures(course.assignments)
     csv_path = write_grades_csv(course, out_dir / "grades.csv")
     html_path = out_dir / "report.html"
     html_path.write_text(render_html(course, rates, f"Grade report — {course_dir.name}", items,
-                                     feedback_links(course, course_dir, out_dir)),
+                                     feedback_links(course, course_dir, out_dir),
+                                     stale_signatures=stale),
                          encoding="utf-8")
     return {"csv": csv_path, "html": html_path, "course": course, "rates": rates,
             "items": items}

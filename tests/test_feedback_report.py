@@ -309,6 +309,7 @@ def test_item_analysis_names_the_failures(graded, tmp_path):
     assert named, messages
     page = out["html"].read_text(encoding="utf-8")
     assert 'id="item-analysis"' in page and "catalogued:" in page
+    assert 'id="stale-signatures"' not in page
     assert html.escape(named[0].mistakes[0]) in page
 
 
