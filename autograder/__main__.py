@@ -81,10 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = _course_command(commands, "feedback", "per-student HTML feedback under feedback/")
     p.add_argument("--student", default=None, help="only this student")
     p.add_argument("--show-hidden-tests", action="store_true",
-                   help="show the hidden test code and full tracebacks (stock nbgrader); "
-                        "default: a note in its place, the failure message kept")
+                   help="show the hidden test code and full tracebacks, whatever the course's "
+                        "FeedbackPolicy says; default: follow the policy (autograder/policy.py: "
+                        "hidden until a date, or forever)")
 
     p = _course_command(commands, "report", "grades.csv and an HTML report with charts", assignments=False)
+    p.add_argument("--out", default=None, help="output folder (default: COURSE_DIR/reports)")
+    p.add_argument("--db-url", default=None,
+                   help="gradebook URL (default: the course's CourseDirectory.db_url)")
+
+    p = _course_command(commands, "export", "LMS and long-format grade exports from the gradebook",
+                        assignments=False)
+    p.add_argument("--format", dest="formats", action="append", default=None,
+                   choices=["canvas", "moodle", "long", "json"],
+                   help="canvas.csv, moodle.csv, grades-long.csv or grades-long.json "
+                        "(repeat for several; default: all four)")
     p.add_argument("--out", default=None, help="output folder (default: COURSE_DIR/reports)")
     p.add_argument("--db-url", default=None,
                    help="gradebook URL (default: the course's CourseDirectory.db_url)")
@@ -179,6 +190,10 @@ def main(argv=None) -> int:
         from .config import REPO
         from .report import main as report
         return report(args.course_dir or REPO, args.out, args.db_url)
+    elif args.command == "export":
+        from .config import REPO
+        from .export import main as export
+        return export(args.course_dir or REPO, args.out, args.db_url, args.formats)
     elif args.command == "simulate":
         from .config import REPO
         from .simulate import main as simulate

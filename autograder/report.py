@@ -1,31 +1,40 @@
 """``report``: ``grades.csv`` and a readable HTML report of a graded course.
 
-Scores come from the gradebook (nbgrader's ``Gradebook`` API, at the
+Grades come from the gradebook (nbgrader's ``Gradebook`` API, at the
 ``CourseDirectory.db_url`` of the course's ``nbgrader_config.py``, or any
-``db_url`` given); failed and flagged submissions from
-``<course_dir>/reports/grade-results.json``, which ``grade`` writes (no
-file: none are reported).
+``db_url`` given): its students, its assignments, its submissions and scores.
+``<course_dir>/reports/grade-results.json``, which ``grade`` writes, only
+*annotates* them (failed or flagged, and why); an entry for a submission the
+gradebook does not hold (a student since removed, an old run) is ignored.
 
 * ``grades.csv`` — nbgrader's export columns (``nbgrader export``: one row per
   student and assignment, 0 where nothing was submitted) plus ``status``
-  (graded, failed, not submitted), ``flags`` and ``reason``.
-* ``report.html`` — one self-contained page (charts are inline SVG): the score
-  distribution of every assignment, the pass rate of every exercise (a
-  submission passes an exercise when every test cell ``test_<exercise>…``
-  earns full marks), the failed and flagged submissions with their reasons,
-  and the score table.
+  (graded, failed, not submitted), ``flags`` and ``reason``; cells a
+  spreadsheet would run as formulas are escaped (:mod:`autograder.csvsafe`).
+* ``report.html`` — one self-contained page rendered from
+  ``autograder/templates/report.html.j2`` (charts are inline SVG): the score
+  distribution of every assignment, the pass rate of every exercise, the item
+  analysis of every test cell (:mod:`autograder.items`), one line per failed
+  or flagged submission with its reason and a link to the student's feedback,
+  the score table, a legend and the date.
 """
 from __future__ import annotations
 
-import csv
-import html
+import datetime
 import io
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import ASSIGNMENTS, REPORTS_DIR
-from .grade import RESULTS_FILE
+from .csvsafe import write_rows
+
+# Where ``grade`` writes its results (autograder.grade.RESULTS_FILE); spelled out
+# here so reading a report does not import the grading machinery.
+RESULTS_FILE = Path(REPORTS_DIR) / "grade-results.json"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 CSV_KEYS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
             "email", "raw_score", "late_submission_penalty", "score", "max_score",
@@ -81,6 +90,8 @@ class Course:
     people: dict                      # student -> (last_name, first_name, email)
     submissions: dict                 # (student, assignment) -> Submission
     results: list                     # grade-results.json entries
+    lms_ids: dict = field(default_factory=dict)    # student -> nbgrader's lms_user_id
+    cell_max: dict = field(default_factory=dict)   # (assignment, test cell) -> points
 
 
 def exercise_of(grade_id: str, exercises: list[str]) -> str:
@@ -110,6 +121,8 @@ def collect(course_dir: Path, db_url: str | None = None) -> Course:
         students = sorted(s.id for s in gb.students)
         people = {s.id: (s.last_name or "", s.first_name or "", s.email or "")
                   for s in gb.students}
+        lms_ids = {s.id: getattr(s, "lms_user_id", None) or "" for s in gb.students}
+        cell_max = {}
         max_scores, duedates, exercises, submissions = {}, {}, {}, {}
         for assignment in gb.assignments:
             name = assignment.name
@@ -121,6 +134,8 @@ def collect(course_dir: Path, db_url: str | None = None) -> Course:
                 answers = {c.name for c in notebook.solution_cells}
                 tests += [c.name for c in notebook.grade_cells
                           if c.cell_type == "code" and c.name not in answers]
+                cell_max.update({(name, c.name): float(c.max_score or 0.0)
+                                 for c in notebook.grade_cells})
             groups: dict = {}
             for grade_id in tests:
                 groups.setdefault(exercise_of(grade_id, solutions), []).append(grade_id)
@@ -134,50 +149,90 @@ def collect(course_dir: Path, db_url: str | None = None) -> Course:
                 submissions[(sub.student.id, name)] = Submission(
                     sub.student.id, name, float(sub.score), float(sub.max_score), cells,
                     sub.timestamp, float(sub.late_submission_penalty or 0.0))
+    used = []
     for entry in results:
-        key = (entry["student"], entry["assignment"])
-        sub = submissions.get(key)
-        if sub is None:        # failed before the gradebook heard of it
-            sub = submissions[key] = Submission(
-                entry["student"], entry["assignment"], float(entry.get("score") or 0.0),
-                float(entry.get("max_score") or max_scores.get(entry["assignment"], 0.0)),
-                {k: tuple(v) for k, v in (entry.get("cells") or {}).items()})
-            if entry["assignment"] not in names:
-                names = _order(names + [entry["assignment"]])
-            if entry["student"] not in students:
-                students = sorted(students + [entry["student"]])
+        sub = submissions.get((entry["student"], entry["assignment"]))
+        if sub is None:        # not in the gradebook (any more): nothing to annotate
+            continue
         sub.status = entry.get("status") or "graded"
-        sub.flags = list(entry.get("flags") or [])
-        sub.reason = entry.get("reason") or ""
+        sub.flags = [str(f) for f in entry.get("flags") or []]
+        sub.reason = str(entry.get("reason") or "")
+        used.append(entry)
+    results = used
     return Course(names, students, max_scores, duedates, exercises, people, submissions,
-                  results)
+                  results, lms_ids, cell_max)
 
 
 # ---------------------------------------------------------------- grades.csv
 
+def grade_rows(course: Course):
+    """The rows of ``grades.csv``, as dicts keyed by :data:`CSV_KEYS`."""
+    for name in course.assignments:
+        for student in course.students:
+            last, first, email = course.people.get(student, ("", "", ""))
+            sub = course.submissions.get((student, name))
+            row = {"assignment": name, "duedate": course.duedates.get(name) or "",
+                   "student_id": student, "last_name": last, "first_name": first,
+                   "email": email, "max_score": course.max_scores.get(name, 0.0)}
+            if sub is None:
+                row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0,
+                           score=0.0, status="not submitted", flags="", reason="")
+            else:
+                row.update(timestamp=sub.timestamp or "", raw_score=sub.score,
+                           late_submission_penalty=sub.penalty,
+                           score=max(0.0, sub.score - sub.penalty), status=sub.status,
+                           flags="; ".join(sub.flags), reason=reason_of(sub))
+            yield row
+
+
 def write_grades_csv(course: Course, path: Path) -> Path:
     """One row per student and assignment, nbgrader's export columns first."""
-    path = Path(path)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, CSV_KEYS, lineterminator="\n")
-        writer.writeheader()
-        for name in course.assignments:
-            for student in course.students:
-                last, first, email = course.people.get(student, ("", "", ""))
-                sub = course.submissions.get((student, name))
-                row = {"assignment": name, "duedate": course.duedates.get(name) or "",
-                       "student_id": student, "last_name": last, "first_name": first,
-                       "email": email, "max_score": course.max_scores.get(name, 0.0)}
-                if sub is None:
-                    row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0,
-                               score=0.0, status="not submitted", flags="", reason="")
-                else:
-                    row.update(timestamp=sub.timestamp or "", raw_score=sub.score,
-                               late_submission_penalty=sub.penalty,
-                               score=max(0.0, sub.score - sub.penalty), status=sub.status,
-                               flags="; ".join(sub.flags), reason=sub.reason)
-                writer.writerow(row)
-    return path
+    return write_rows(path, CSV_KEYS, grade_rows(course))
+
+
+# ---------------------------------------------------------------- flags
+
+RESTORED = re.compile(r"^replaced (.+); restored before the tests ran$")
+USES = re.compile(r"^(modifies|redefines) (.+), which the tests use$")
+CELL_FLAG = re.compile(r"^(edited locked|unlocked|deleted test|deleted locked|duplicated) cell (\S+)$")
+
+
+def summarise_flags(flags: list[str]) -> str:
+    """The flags of one submission in one line: like flags grouped, long lists cut."""
+    groups: dict = {}
+    for flag in flags:
+        restored, cell, uses = RESTORED.match(flag), CELL_FLAG.match(flag), USES.match(flag)
+        if uses:
+            groups.setdefault(f"{uses.group(1)} what the tests use", []).append(uses.group(2))
+        elif restored:
+            groups.setdefault("replaced what the tests use (restored before they ran)",
+                              []).append(restored.group(1))
+        elif cell:
+            groups.setdefault(f"{cell.group(1)} cells", []).append(cell.group(2))
+        else:
+            groups.setdefault(flag, [])
+    parts = []
+    for what, items in groups.items():
+        if not items:
+            parts.append(what)
+            continue
+        shown = ", ".join(items[:3]) + (f" +{len(items) - 3} more" if len(items) > 3 else "")
+        parts.append(f"{what}: {shown}")
+    return "; ".join(parts)
+
+
+def reason_of(sub: Submission) -> str:
+    """Why a submission is in the problems table, in words (never empty when it is)."""
+    if sub.reason:
+        return sub.reason
+    if sub.status == "failed":
+        return "grading failed (no reason recorded)"
+    if sub.flags:
+        if any(RESTORED.match(f) or CELL_FLAG.match(f) or USES.match(f) for f in sub.flags):
+            return ("tampering: what it changed (locked cells, names the tests use) was put "
+                    "back before the tests ran, so it gained nothing by it; review it")
+        return "flagged for review"
+    return ""
 
 
 # ---------------------------------------------------------------- statistics
@@ -283,132 +338,138 @@ def pass_rate_chart(rates: list[dict]) -> str:
 
 # ---------------------------------------------------------------- HTML
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
-h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; }
-table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
-th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.failed td { background: #fbeaea; } tr.flagged td { background: #fff6e0; }
-.low { color: #b00; font-weight: bold; } .muted { color: #777; }
-figure { margin: 0.5em 0; } svg { max-width: 100%; height: auto; }
-"""
+LEGEND = [
+    ("✗ failed", "grading could not run the submission (see the reason); it scores 0 and "
+                 "waits for manual grading"),
+    ("⚑ flagged", "graded, but the submission tampered with locked cells or what the tests "
+                  "use; what it changed was put back before the tests ran"),
+    ("— not submitted", "the gradebook has the student but no submission"),
+    ("pass rate", "submissions whose every test cell of the exercise earned full marks, "
+                  "among the graded ones (failed submissions left out)"),
+    ("D (discrimination)", "share of the top 27 % (by score on the rest of the assignment) "
+                           "passing the cell minus that of the bottom 27 %: near 1 separates "
+                           "strong from weak, near 0 does not, below 0 — check the test; — with "
+                           "fewer than 10 graded submissions"),
+    ("catalogued mistake", "a failure message the mutation catalogue's entry produces in the "
+                           "same test cell (autograder/catalogue/signatures.json)"),
+]
 
 
-def _e(value) -> str:
-    return html.escape(str(value))
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]),
+                             trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["pct"] = lambda x: "—" if x != x else f"{100 * x:.0f} %"
+    return env
 
 
-def render_html(course: Course, rates: list[dict], title: str) -> str:
-    subs = list(course.submissions.values())
-    failed = [s for s in subs if s.status == "failed"]
-    flagged = [s for s in subs if s.flags]
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{_e(title)}</title>"
-             f"<style>{STYLE}</style></head><body>",
-             f"<h1>{_e(title)}</h1>",
-             f"<p>{len(course.students)} students, {len(course.assignments)} assignments, "
-             f"{len(subs)} submissions: {len(subs) - len(failed)} graded, "
-             f"<b>{len(failed)} failed</b>, <b>{len(flagged)} flagged</b>."
-             + ("" if course.results else " <span class='muted'>(no grade-results.json: "
-                "failures and flags unknown)</span>") + "</p>"]
+def feedback_links(course: Course, course_dir: Path, out_dir: Path) -> dict:
+    """(student, assignment) -> relative link to the student's feedback page, if written."""
+    links = {}
+    for (student, name) in course.submissions:
+        folder = Path(course_dir) / "feedback" / student / name
+        pages = sorted(folder.glob("*.html")) if folder.is_dir() else []
+        if pages:
+            links[(student, name)] = Path(os.path.relpath(pages[0], out_dir)).as_posix()
+    return links
 
-    parts.append("<h2>Scores per assignment</h2>")
-    parts.append("<table><tr><th>assignment</th><th>submissions</th><th>mean</th>"
-                 "<th>median</th><th>full marks</th><th>zero</th><th>max score</th></tr>")
+
+def _score_summary(course: Course) -> list[dict]:
+    rows = []
     for name in course.assignments:
-        pct = sorted(100 * s.score / s.max_score for s in subs
+        pct = sorted(100 * s.score / s.max_score for s in course.submissions.values()
                      if s.assignment == name and s.max_score)
+        row = {"name": name, "n": len(pct), "max": course.max_scores.get(name, 0.0)}
         if pct:
-            median = (pct[len(pct) // 2] + pct[(len(pct) - 1) // 2]) / 2
-            parts.append(f"<tr><td>{_e(name)}</td><td class=num>{len(pct)}</td>"
-                         f"<td class=num>{sum(pct) / len(pct):.1f} %</td>"
-                         f"<td class=num>{median:.1f} %</td>"
-                         f"<td class=num>{sum(p >= 100 for p in pct)}</td>"
-                         f"<td class=num>{sum(p <= 0 for p in pct)}</td>"
-                         f"<td class=num>{course.max_scores.get(name, 0):g}</td></tr>")
-        else:
-            parts.append(f"<tr><td>{_e(name)}</td><td class=num>0</td><td colspan=5 "
-                         f"class=muted>no submissions</td></tr>")
-    parts.append("</table>")
-    parts.append("<figure id='score-distribution'>" + score_distribution_chart(course)
-                 + "<figcaption class=muted>Distribution of scores (% of the maximum); the "
-                 "dashed line is the mean. Failed submissions count as 0.</figcaption></figure>")
+            row.update(mean=sum(pct) / len(pct),
+                       median=(pct[len(pct) // 2] + pct[(len(pct) - 1) // 2]) / 2,
+                       full=sum(p >= 100 for p in pct), zero=sum(p <= 0 for p in pct))
+        rows.append(row)
+    return rows
 
-    parts.append("<h2>Exercises students get wrong</h2>")
-    worst = [r for r in rates if r["graded"]]
-    if worst:
-        w = worst[0]
-        parts.append(f"<p>Hardest exercise: <b>{_e(w['assignment'])} · {_e(w['exercise'])}</b>, "
-                     f"passed by {w['passed']} of {w['graded']} graded submissions "
-                     f"({100 * w['rate']:.0f} %).</p>")
-    parts.append("<figure id='pass-rates'>" + pass_rate_chart(rates)
-                 + "<figcaption class=muted>A submission passes an exercise when every test "
-                 "cell of the exercise earns full marks. Failed submissions are left out."
-                 "</figcaption></figure>")
-    parts.append("<table><tr><th>assignment</th><th>exercise</th><th>pass rate</th>"
-                 "<th>test cells (passed / graded)</th></tr>")
-    for r in rates:
-        rate = f"{100 * r['rate']:.0f} %" if r["graded"] else "—"
-        cls = " class='num low'" if r["graded"] and r["rate"] < 0.5 else " class=num"
-        tests = ", ".join(f"{_e(t)} {n}/{r['graded']}" for t, n in r["per_test"].items())
-        parts.append(f"<tr><td>{_e(r['assignment'])}</td><td>{_e(r['exercise'])}</td>"
-                     f"<td{cls}>{rate}</td><td>{tests}</td></tr>")
-    parts.append("</table>")
 
-    parts.append("<h2 id='problems'>Failed and flagged submissions</h2>")
-    found = problems(course)
-    if not found:
-        parts.append("<p>None" + ("" if course.results else
-                     " (no grade-results.json: run <code>python -m autograder grade</code>)")
-                     + ".</p>")
-    else:
-        parts.append("<table id='flagged'><tr><th>student</th><th>assignment</th><th>status</th>"
-                     "<th>score</th><th>reason</th><th>flags</th></tr>")
-        for s in found:
-            cls = "failed" if s.status == "failed" else "flagged"
-            flags = "<br>".join(_e(f) for f in s.flags)
-            parts.append(f"<tr class={cls}><td>{_e(s.student)}</td><td>{_e(s.assignment)}</td>"
-                         f"<td>{_e(s.status)}</td><td class=num>{s.score:g}/{s.max_score:g}</td>"
-                         f"<td>{_e(s.reason)}</td><td>{flags}</td></tr>")
-        parts.append("</table>")
-
-    parts.append("<h2>Score table</h2><table><tr><th>student</th>"
-                 + "".join(f"<th>{_e(n)}</th>" for n in course.assignments)
-                 + "<th>total</th></tr>")
+def _score_table(course: Course, links: dict) -> list[dict]:
+    rows = []
     for student in course.students:
         cells, got, most = [], 0.0, 0.0
         for name in course.assignments:
             s = course.submissions.get((student, name))
             most += course.max_scores.get(name, 0.0)
             if s is None:
-                cells.append("<td class='num muted'>—</td>")
+                cells.append(None)
                 continue
             got += s.score
             mark = " ✗" if s.status == "failed" else " ⚑" if s.flags else ""
-            cells.append(f"<td class=num>{s.score:g}/{s.max_score:g}{mark}</td>")
-        total = f"{100 * got / most:.1f} %" if most else "—"
-        parts.append(f"<tr><td>{_e(student)}</td>{''.join(cells)}<td class=num>{total}</td></tr>")
-    parts.append("</table><p class=muted>✗ failed, ⚑ flagged, — not submitted.</p>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+            cells.append({"text": f"{s.score:g}/{s.max_score:g}{mark}",
+                          "link": links.get((student, name))})
+        rows.append({"student": student, "cells": cells,
+                     "total": f"{100 * got / most:.1f} %" if most else "—"})
+    return rows
+
+
+def _stale_signatures(names: list[str]) -> list[str]:
+    """The course's assignments whose catalogue signatures are out of date."""
+    from . import catalogue, signatures
+
+    known = [n for n in names if n in ASSIGNMENTS and catalogue.load(n)]
+    return signatures.stale(known)
+
+
+def render_html(course: Course, rates: list[dict], title: str, items: list | None = None,
+                links: dict | None = None, generated: datetime.datetime | None = None,
+                stale_signatures: list[str] = ()) -> str:
+    """The report page (``templates/report.html.j2``)."""
+    links = links or {}
+    subs = list(course.submissions.values())
+    found = problems(course)
+    by_exercise: dict = {}
+    for item in items or []:
+        by_exercise.setdefault((item.assignment, item.exercise), []).append(item)
+    generated = generated or datetime.datetime.now().astimezone()
+    return _environment().get_template("report.html.j2").render(
+        title=title, course=course, generated=generated.strftime("%Y-%m-%d %H:%M %Z").strip(),
+        n_students=len(course.students), n_subs=len(subs),
+        n_failed=sum(s.status == "failed" for s in subs),
+        n_flagged=sum(bool(s.flags) for s in subs),
+        summary=_score_summary(course), rates=rates,
+        worst=next((r for r in rates if r["graded"]), None),
+        distribution_svg=score_distribution_chart(course), pass_rate_svg=pass_rate_chart(rates),
+        problems=[{"sub": s, "reason": reason_of(s), "flags": summarise_flags(s.flags),
+                   "all_flags": s.flags, "link": links.get((s.student, s.assignment))}
+                  for s in found],
+        items=items or [], by_exercise=by_exercise, stale_signatures=list(stale_signatures),
+        table=_score_table(course, links), legend=LEGEND)
 
 
 def write_report(course_dir: Path, out_dir: Path | None = None,
                  db_url: str | None = None) -> dict:
     """Write ``grades.csv`` and ``report.html`` into ``out_dir`` (default: ``<course>/reports``)."""
+    from .items import analyse
+
     course_dir = Path(course_dir).resolve()
     out_dir = Path(out_dir).resolve() if out_dir else course_dir / REPORTS_DIR
-    out_dir.mkdir(parents=True, exist_ok=True)
     course = collect(course_dir, db_url)
+    out_dir.mkdir(parents=True, exist_ok=True)
     rates = pass_rates(course)
+    items = analyse(course, course_dir)
+    stale = _stale_signatures(course.assignments)
     csv_path = write_grades_csv(course, out_dir / "grades.csv")
     html_path = out_dir / "report.html"
-    html_path.write_text(render_html(course, rates, f"Grade report — {course_dir.name}"),
+    html_path.write_text(render_html(course, rates, f"Grade report — {course_dir.name}", items,
+                                     feedback_links(course, course_dir, out_dir),
+                                     stale_signatures=stale),
                          encoding="utf-8")
-    return {"csv": csv_path, "html": html_path, "course": course, "rates": rates}
+    return {"csv": csv_path, "html": html_path, "course": course, "rates": rates,
+            "items": items}
 
 
 def main(course_dir: Path, out_dir: Path | None = None, db_url: str | None = None) -> int:
+    if not Path(course_dir).is_dir():
+        print(f"no course directory at {course_dir}")
+        return 1
     try:
         result = write_report(course_dir, out_dir, db_url)
     except FileNotFoundError as error:

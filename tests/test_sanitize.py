@@ -1,0 +1,77 @@
+"""Units of what makes feedback safe: HTML cleaning, paths, maths, secrets, flags."""
+from __future__ import annotations
+
+import sys
+
+import nbformat
+
+from autograder import feedback, report, sanitize
+from autograder.config import REPO
+
+
+def test_clean_html_removes_what_runs():
+    dirty = ('<b onclick="steal()">bold</b><script>alert(1)</script>'
+             '<a href="javascript:alert(1)">link</a><img src="x" onerror="alert(1)">'
+             '<iframe src="http://evil.example"></iframe><svg onload="alert(1)"></svg>'
+             '<a href="data:text/html,<script>alert(1)</script>">d</a>')
+    clean = sanitize.clean_html(dirty)
+    for bad in ("onclick", "<script", "javascript:", "onerror", "<iframe", "onload", "data:text"):
+        assert bad not in clean, bad
+    assert "<b>bold</b>" in clean and "link" in clean
+    png = '<img src="data:image/png;base64,iVBORw0KGgo=" alt="plot">'
+    assert sanitize.clean_html(png) == png
+
+
+def test_safe_markdown_leaves_safe_markdown_as_written():
+    text = "# Softmax (소프트맥스)\n\n$y_k = e^{a_k} / \\sum_i e^{a_i}$ and `x < y`, **bold**\n"
+    assert sanitize.safe_markdown(text) == text
+    assert sanitize.safe_markdown("<table><tr><td>1</td></tr></table>") == \
+        "<table><tr><td>1</td></tr></table>"
+    cleaned = sanitize.safe_markdown("hi <script>alert(1)</script> [x](javascript:alert(1))")
+    assert "<script" not in cleaned and "javascript:" not in cleaned and "hi" in cleaned
+
+
+def test_scrub_paths():
+    site = next(p for p in sys.path if p.endswith("site-packages"))
+    text = (f"File {site}/numpy/linalg/_linalg.py:104, in _raise_linalgerror\n"
+            f"{REPO}/course/checks.py:25 and /tmp/nn-grade-x1/w0/autograded/s01/a.ipynb "
+            "and /somewhere/else/secret.py")
+    out = sanitize.scrub_paths(text)
+    assert "…/site-packages/numpy/linalg/_linalg.py:104" in out
+    assert "course/checks.py:25" in out and str(REPO) not in out
+    assert "/tmp/" not in out and "/somewhere/" not in out and "…/secret.py" in out
+
+
+def test_math_to_mathml_skips_code_and_prices():
+    out = sanitize.math_to_mathml("cost $x^2$, `$not$ maths`, $5 and $6\n\n$$\\frac{a}{b}$$")
+    assert out.count("<math") == 2 and "<mfrac>" in out and 'display="block"' in out
+    assert "`$not$ maths`" in out and "$5 and $6" in out
+
+
+def test_secret_lines_and_redaction():
+    source = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "def f(x):\n    ### BEGIN SOLUTION\n    return np.tanh(x) * 0.5 + 0.5\n"
+        "    ### END SOLUTION", metadata={"nbgrader": {"solution": True, "grade_id": "f"}})])
+    hidden = ("check(f(1))\n### BEGIN HIDDEN TESTS\nassert abs(f(123.0) - 1.0) < 1e-9\n"
+              "matmul(A, B)\n### END HIDDEN TESTS")
+    visible = {"check(f(1))", 'check_shape("matmul(A, B) with A (2, 3)", r, (2, 4))',
+               "def f(x):"}
+    secrets = feedback.secret_lines(source, [hidden], visible)
+    assert "return np.tanh(x) * 0.5 + 0.5" in secrets
+    assert "assert abs(f(123.0) - 1.0) < 1e-9" in secrets
+    assert "matmul(A, B)" not in secrets                 # part of a visible line
+    history = repr(["", "assert abs(f(123.0) - 1.0) < 1e-9\n", "return np.tanh(x) * 0.5 + 0.5"])
+    out = feedback.redact_text(history, secrets)
+    assert "123.0" not in out and "tanh" not in out and feedback.LEAK_NOTE in out
+    assert "### BEGIN HIDDEN TESTS" in secrets
+
+
+def test_undone_edits_and_flag_summary():
+    flags = ["edited locked cell test_dot_values", "deleted test cell test_dot_rules"] + [
+        f"replaced np.{n}; restored before the tests ran" for n in "abcdefghij"]
+    told = feedback.undone_edits(flags)
+    assert told[0].startswith("you edited the locked cell test_dot_values")
+    assert "earned no points" in told[1]
+    assert "np.a, np.b" in told[2] and "and 2 more" in told[2]
+    line = report.summarise_flags(flags)
+    assert "\n" not in line and "+7 more" in line and "edited locked cells: test_dot_values" in line
