@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from .config import REPO, assignments
@@ -164,19 +163,22 @@ def grade_course(course_dir: Path, names: list[str], workers: int | None = None,
 
 
 def write_feedback(course_dir: Path, names: list[str], workers: int, say) -> tuple[int, int]:
-    """Feedback of every assignment, one nbgrader process per assignment, reported as each ends."""
-    from .feedback import generate_feedback
+    """Feedback of every assignment (one nbgrader process per assignment, as many
+    at a time as workers), with a progress bar that moves as each page is written."""
+    from .feedback import generate_feedback, tqdm_progress
 
+    update, bar = tqdm_progress()
+    try:
+        results = generate_feedback(course_dir, names, workers=workers, progress=update)
+    finally:
+        bar.close()
     written = failed = 0
-    with ThreadPoolExecutor(max(1, min(workers, len(names)))) as pool:
-        jobs = {pool.submit(generate_feedback, course_dir, [name], workers=1): name
-                for name in names}
-        for k, job in enumerate(as_completed(jobs), 1):
-            result = job.result()[jobs[job]]
-            written += len(result["written"])
-            failed += len(result["failed"])
-            say(f"   feedback {k}/{len(names)}: {jobs[job]}, {len(result['written'])} files"
-                + (f", {len(result['failed'])} could not be written" if result["failed"] else ""))
+    for name in names:
+        result = results[name]
+        written += len(result["written"])
+        failed += len(result["failed"])
+        if result["failed"]:
+            say(f"   feedback {name}: {len(result['failed'])} could not be written")
     return written, failed
 
 
@@ -185,6 +187,7 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
     """The demo; ``course_dir`` (default ``scratch/demo`` of the repository) is
     resolved against the current directory. Raises :class:`DemoError` before
     touching anything when that folder is not the demo's to empty."""
+    from .export import write_exports
     from .report import write_report
     from .simulate import class_mix, legend, simulate
 
@@ -232,14 +235,17 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
     done, failed = write_feedback(course, names, workers, say)
     say(f"   {done} feedback files in {_show(course / 'feedback')}"
         + (f", {failed} could not be written" if failed else ""))
-    stage("feedback", "5/5 report: grades.csv and report.html")
+    stage("feedback", "5/5 report: grades.csv, report.html and the LMS exports")
     report = write_report(course)
+    exports = write_exports(course)["written"]
     kinds = {s: k.replace("_", " ") for s, k in class_mix(students, seed).items()}
     table = score_table(read_scores(course), kinds)
     print(f"\n{table}\n")
     print(f"gradebook: {course / 'gradebook.db'}")
     print(f"grades:    {report['csv']}")
     print(f"report:    {report['html']}")
+    for kind, path in exports.items():
+        print(f"export:    {path} ({kind})")
     print(f"({minutes(clock.elapsed())})")
     return table
 
