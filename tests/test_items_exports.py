@@ -147,8 +147,9 @@ def test_cli_export_and_exit_codes(course, tmp_path, capsys):
     assert {p.name for p in (tmp_path / "x").iterdir()} == {
         "canvas.csv", "moodle.csv", "grades-long.csv", "grades-long.json"}
     missing = tmp_path / "nowhere"
-    assert main(["export", "--course-dir", str(missing)]) == 1
-    assert main(["report", "--course-dir", str(missing)]) == 1
+    # a course directory that is not there is a usage error (2), and is not created
+    assert main(["export", "--course-dir", str(missing)]) == 2
+    assert main(["report", "--course-dir", str(missing)]) == 2
     assert not missing.exists()
 
 
