@@ -31,7 +31,7 @@ from autograder.config import REPO, assignments
 
 ASSIGNMENTS = assignments()
 # Assignments whose notebook has not been brought up to these conventions yet.
-PENDING = {"01_arrays", "02_forward", "03_loss", "04_gradients", "05_backprop", "06_training"}
+PENDING = {"03_loss", "04_gradients", "05_backprop", "06_training"}
 
 CHECKPOINT = "**🔮 Predict, then run (예측하고 실행하기)**"
 SUMMARY = "**핵심 정리**"
