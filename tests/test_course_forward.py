@@ -134,6 +134,25 @@ def test_draw_neuron_marks_the_half_line_and_title():
     assert fig.axes[0].images
 
 
+@pytest.mark.parametrize("w1, w2, b", [(1.0, -1.0, 0.0), (-4.9, 3.3, -2.5)])
+def test_draw_neuron_title_and_colorbar_label_do_not_overlap(w1, w2, b):
+    # issue 13: the colorbar's label ran into the title
+    fig = widgets.draw_neuron(_sigmoid, w1, w2, b)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax, colorbar = fig.axes
+    title = ax.title.get_window_extent(renderer)
+    label = colorbar.yaxis.label.get_window_extent(renderer)
+    ticks = [t.get_window_extent(renderer) for t in colorbar.get_yticklabels() if t.get_text()]
+    assert colorbar.get_ylabel().startswith("output")
+    for box in [label, colorbar.get_window_extent(renderer), *ticks]:
+        assert not title.overlaps(box), "the title overlaps the colorbar or its label"
+    figure = fig.bbox
+    for box in [title, label]:
+        assert figure.x0 <= box.x0 and box.x1 <= figure.x1 and box.y1 <= figure.y1, \
+            "a label runs off the figure"
+
+
 def test_draw_neuron_propagates_not_implemented():
     with pytest.raises(NotImplementedError):
         widgets.draw_neuron(_unfinished)

@@ -70,3 +70,119 @@ def test_forbidden_any_function_with_reason():
     with pytest.raises(ForbiddenCall, match=r"np.gradient \(do it by hand\)"):
         with forbidden("numpy.gradient", reason="do it by hand"):
             np.gradient(np.arange(3.0))
+
+
+# Shortcuts reached another way than by their name at call time (issue 11): each must be caught.
+from numpy import dot as captured_dot          # noqa: E402  (taken at definition time)
+from numpy import matmul as captured_matmul    # noqa: E402
+from operator import matmul as captured_operator_matmul  # noqa: E402
+import functools  # noqa: E402
+import operator  # noqa: E402
+
+SHORTCUTS = {"dot": np.dot}
+
+
+def uses_captured_dot(a, b):
+    return captured_dot(a, b)
+
+
+def uses_default_argument(a, b, product=np.dot):
+    return product(a, b)
+
+
+def uses_captured_matmul(a, b):
+    return captured_matmul(a, b)
+
+
+def uses_dunder_matmul(a, b):
+    return a.__matmul__(b)
+
+
+def uses_dunder_rmatmul(a, b):
+    return b.__rmatmul__(a)
+
+
+def uses_ndarray_matmul(a, b):
+    return np.ndarray.__matmul__(a, b)
+
+
+def uses_operator_matmul(a, b):
+    return operator.matmul(a, b)
+
+
+def uses_captured_operator_matmul(a, b):
+    return captured_operator_matmul(a, b)
+
+
+def uses_getattr_matmul(a, b):
+    return getattr(a, "__matmul__")(b)
+
+
+def uses_reduce_ndarray_dot(a, b):
+    return functools.reduce(np.ndarray.dot, [a, b])
+
+
+def uses_dict_of_shortcuts(a, b):
+    return SHORTCUTS["dot"](a, b)
+
+
+def uses_bound_method_kept(a, b):
+    method = a.__matmul__
+    return method(b)
+
+
+def make_closure():
+    product = np.matmul
+
+    def uses_closure(a, b):
+        return product(a, b)
+    return uses_closure
+
+
+@pytest.mark.parametrize("fn", [uses_captured_dot, uses_default_argument, uses_captured_matmul,
+                                uses_dunder_matmul, uses_dunder_rmatmul, uses_ndarray_matmul,
+                                uses_operator_matmul, uses_captured_operator_matmul,
+                                uses_getattr_matmul, uses_reduce_ndarray_dot,
+                                uses_dict_of_shortcuts, uses_bound_method_kept, make_closure()])
+def test_no_products_catches_shortcuts_reached_another_way(fn):
+    with pytest.raises(ForbiddenCall):
+        with no_products():
+            fn(A, B)
+
+
+def swallows_the_error(a, b):
+    try:
+        return captured_dot(a, b)
+    except Exception:
+        return a @ b
+
+
+def test_catching_the_error_does_not_hide_it():
+    with pytest.raises(ForbiddenCall, match="np.dot"):
+        with no_products():
+            swallows_the_error(A, B)
+
+
+def test_a_forbidden_function_is_caught_under_another_name():
+    original = np.gradient
+    with pytest.raises(ForbiddenCall, match="np.gradient"):
+        with forbidden("numpy.gradient"):
+            original(np.arange(3.0))
+
+
+def test_library_code_may_use_products_internally():
+    # np.linalg.norm, np.cov and friends may call np.dot themselves: not the student's doing
+    with no_products():
+        assert np.isclose(np.linalg.norm(np.ones(4)), 2.0)
+        assert np.cov(np.arange(6.0).reshape(2, 3)).shape == (2, 2)
+        assert np.isclose(sum(x * y for x, y in zip([1.0, 2.0], [3.0, 4.0])), 11.0)
+
+
+def test_everything_is_restored_after_a_caught_violation():
+    before = (np.dot, np.matmul, operator.matmul, sys.gettrace(), sys.getprofile())
+    with pytest.raises(ForbiddenCall):
+        with no_products():
+            uses_dunder_matmul(A, B)
+    assert (np.dot, np.matmul, operator.matmul, sys.gettrace(), sys.getprofile()) == before
+    assert uses_dunder_matmul(A, B).shape == (2, 2)
+    assert uses_captured_dot(A, B).shape == (2, 2)

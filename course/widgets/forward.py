@@ -35,10 +35,12 @@ def draw_neuron(sigmoid, w1=1.0, w2=-1.0, b=0.0, lim=3.0, ax=None):
     """
     x1, x2, y = neuron_output(sigmoid, w1, w2, b, lim)
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.2, 4.4))
+        # constrained layout keeps the title, the axes and the colorbar's label apart
+        _, ax = plt.subplots(figsize=(5.4, 4.6), layout="constrained")
     image = ax.imshow(y, origin="lower", extent=(-lim, lim, -lim, lim), cmap="RdBu_r",
                       vmin=0.0, vmax=1.0, aspect="equal")
-    ax.figure.colorbar(image, ax=ax, label="neuron output  sigmoid(x1·w1 + x2·w2 + b)")
+    colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.9)
+    colorbar.set_label("output y = σ(x1·w1 + x2·w2 + b)")
     if np.nanmin(y) < 0.5 < np.nanmax(y):
         ax.contour(x1, x2, y, levels=[0.5], colors="black", linewidths=1.5)
     norm = np.hypot(w1, w2)
@@ -52,7 +54,7 @@ def draw_neuron(sigmoid, w1=1.0, w2=-1.0, b=0.0, lim=3.0, ax=None):
     ax.set_ylim(-lim, lim)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
-    ax.set_title(f"w1 = {w1:.1f}, w2 = {w2:.1f}, b = {b:.1f}   (black line: output 0.5)",
+    ax.set_title(f"w1 = {w1:.1f}, w2 = {w2:.1f}, b = {b:.1f}\n(black line: output 0.5)",
                  fontsize=10)
     return ax.figure
 

@@ -1,0 +1,19 @@
+# wrong: remembers the scores of the first batch and returns them for every later call
+class TwoLayerNet:
+    def __init__(self, input_size, hidden_size, output_size):
+        I, H, O = input_size, hidden_size, output_size
+        W1 = np.random.randn(I, H)
+        b1 = np.random.randn(H)
+        W2 = np.random.randn(H, O)
+        b2 = np.random.randn(O)
+        self.layers = [Affine(W1, b1), Sigmoid(), Affine(W2, b2)]
+        self.params = [W1, b1, W2, b2]
+        self.scores = None
+
+    def predict(self, x):
+        if self.scores is None:
+            out = x
+            for layer in self.layers:
+                out = layer.forward(out)
+            self.scores = out
+        return self.scores
