@@ -12,8 +12,8 @@ released notebook in turn and, like a student:
    exercises not written yet;
 2. opens a hint (clicks the summary of a collapsed ``<details>`` block, the
    hints below the first exercise first), sees its body appear, closes it
-   again and sees the body hidden -- every assignment that
-   ``tests/test_teaching.py`` no longer lists as ``PENDING`` must have one;
+   again and sees the body hidden -- every notebook has hints
+   (``tests/test_teaching.py`` holds them all to it);
 3. types the instructor's solution of the first exercise into its cell, runs
    it and its visible checks with Shift+Enter, and sees them pass;
 4. uses a widget (moves a slider, picks an option, presses a button) and sees
@@ -37,7 +37,6 @@ import pytest
 
 from autograder.submissions import reference_sources
 from browser.notebooks import NOTEBOOKS, SCREENSHOTS, SOURCE
-from test_teaching import PENDING   # assignments not yet held to the teaching conventions
 
 # One server and one browser for all notebooks, in one xdist worker
 # (`make test` distributes with --dist loadgroup).
@@ -230,28 +229,22 @@ def test_student_works_through_notebook(visit, notebook):
           f"{errors} NotImplementedError(s)")
 
     # 2. Open a hint, read it, close it again.
-    assignment = Path(notebook).parts[0]
     hints = hint_cells(cells)
-    if not hints:
-        assert assignment in PENDING, (
-            f"{notebook}: no hint (a <details> block in a markdown cell) to open, but "
-            f"tests/test_teaching.py holds {assignment} to the teaching conventions")
-        print(f"{name}: no hint to open yet ({assignment} is PENDING in test_teaching)")
-    else:
-        hint = hints[0]["index"]
-        before = visit.details_state(hint)
-        visit.click_summary(hint)
-        opened = visit.details_state(hint)
-        if opened and opened["open"]:
-            visit.scroll_to_cell(hint)
-            visit.screenshot(SCREENSHOTS / f"{name}-hint.png")
-        visit.click_summary(hint)
-        closed = visit.details_state(hint)
-        problems = hint_problems(before, opened, closed)
-        assert not problems, (f"{notebook}: the hint in cell {hint} "
-                              f"({hints[0]['source'].strip()[:60]!r}):\n  " + "\n  ".join(problems))
-        print(f"{name}: hint in cell {hint} {before['summary']!r} opens to "
-              f"{opened['bodyText'][:60]!r} and closes again")
+    assert hints, f"{notebook}: no hint (a <details> block in a markdown cell) to open"
+    hint = hints[0]["index"]
+    before = visit.details_state(hint)
+    visit.click_summary(hint)
+    opened = visit.details_state(hint)
+    if opened and opened["open"]:
+        visit.scroll_to_cell(hint)
+        visit.screenshot(SCREENSHOTS / f"{name}-hint.png")
+    visit.click_summary(hint)
+    closed = visit.details_state(hint)
+    problems = hint_problems(before, opened, closed)
+    assert not problems, (f"{notebook}: the hint in cell {hint} "
+                          f"({hints[0]['source'].strip()[:60]!r}):\n  " + "\n  ".join(problems))
+    print(f"{name}: hint in cell {hint} {before['summary']!r} opens to "
+          f"{opened['bodyText'][:60]!r} and closes again")
     clock.lap("hint")
 
     # 3. Write the first exercise; run it and its visible checks; they pass.
