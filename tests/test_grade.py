@@ -18,8 +18,9 @@ import pytest
 
 from autograder import catalogue
 from autograder.config import REPO, assignments
-from autograder.grade import (RESULTS_FILE, AssignmentDef, CellDef, NotebookDef, grade, precheck,
-                              tamper_flags)
+from autograder.check import precheck, tamper_flags
+from autograder.definitions import AssignmentDef, CellDef, NotebookDef
+from autograder.grade import RESULTS_FILE, grade
 from autograder.pipeline import generate_release, make_course, read_scores
 from autograder.simulate import small_class
 from autograder.submissions import fill, reference_sources
@@ -182,17 +183,13 @@ def test_precheck_reports_missing_and_extra_files(tmp_path, every_assignment):
     (folder / "course" / "__init__.py").write_text("")
     (folder / "notes.txt").write_text("hi")
 
-    class FakeCourse:
-        class coursedir:
-            ignore = [".ipynb_checkpoints"]
-
-    out = precheck("s", NAME, folder, adef, FakeCourse)
+    out = precheck("s", NAME, folder, adef, [".ipynb_checkpoints"])
     assert out.status == "failed" and "found no notebook" in out.reason
     assert any("ignored course" in f for f in out.flags)
     assert out.notes == ["ignored extra file notes.txt"]
 
     (folder / f"{NAME}.ipynb").write_text('{"cells": 3}')
-    out = precheck("s", NAME, folder, adef, FakeCourse)
+    out = precheck("s", NAME, folder, adef, [".ipynb_checkpoints"])
     assert out.status == "failed" and "not a Jupyter notebook" in out.reason
 
 
@@ -201,7 +198,7 @@ def test_notebook_time_limit(tmp_path):
     (so a test cell among them scores zero) instead of running."""
     from traitlets.config import Config
 
-    from autograder.gradeworker import EVENTS, RobustExecute
+    from autograder.run import EVENTS, RobustExecute
 
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("import time\ntime.sleep(1.5)\nx = 1"),
