@@ -74,6 +74,9 @@ class SandboxedKernelManager(AsyncKernelManager):
             self.transport = "ipc"
             self.ip = os.path.join(self.jail.dir, "kernel")
             self.connection_file = os.path.join(self.jail.dir, "connection.json")
+            # A signal to bwrap's process group would not reach the kernel (it has its own
+            # session): interrupt through the control channel, ipykernel signals itself.
+            self.kernel_spec.interrupt_mode = "message"
         return await super()._async_pre_start_kernel(**kw)
 
     def format_kernel_cmd(self, extra_arguments=None):
@@ -324,6 +327,7 @@ class Worker:
             (submitted / Path(name).name).write_text(text, encoding="utf-8")
         if task.get("timestamp"):
             (submitted / "timestamp.txt").write_text(task["timestamp"], encoding="utf-8")
+        _forget(cd.db_url, cd.course_id, assignment)
         os.environ.update(self.env)
         os.environ["AUTOGRADER_LOCKED"] = str(self.shard / f"locked-{assignment}.json")
         os.environ["AUTOGRADER_EVENTS"] = str(self.shard / "events.jsonl")
@@ -360,6 +364,19 @@ class Worker:
         result["execute_seconds"] = STATS.get("execute", 0.0)
         result["cell_seconds"] = STATS.get("cells", 0.0)
         return result
+
+
+def _forget(db_url: str, course_id: str, assignment: str) -> None:
+    """Remove the previous submission graded in this shard: each starts from a clean slate
+    (a test cell the student deleted must not keep the previous student's score)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url, course_id) as gb:
+        for name in [a.name for a in gb.assignments]:
+            try:
+                gb.remove_submission(name, ALIAS)
+            except MissingEntry:
+                pass
 
 
 class _ListHandler(logging.Handler):

@@ -230,3 +230,53 @@ def test_honest_notebooks_raise_no_runtime_flags(tmp_path):
     result = grade(course, names, 2, 300, 2048, progress=False)
     got = {(o.assignment, o.score, o.max_score, tuple(o.flags)) for o in result.outcomes}
     assert all(score == most and not flags for _, score, most, flags in got), got
+
+
+def _cli(*args) -> int:
+    from autograder.__main__ import main
+    return main(["grade", *args])
+
+
+def test_cli_exit_codes(tmp_path, capsys, monkeypatch):
+    """grade exits 2 for an assignment the course lacks or a student with no submission,
+    1 when a submission failed, 2 without a sandbox (with a message saying how to get one)."""
+    from autograder import sandbox
+    from autograder.pipeline import submit
+
+    course = make_course(tmp_path / "course", [NAME])
+    assert _cli("07_bogus", "--course-dir", str(course)) == 2
+    assert "07_bogus: not an assignment of this course" in capsys.readouterr().err
+    submit(course, "broken", NAME, text="{not json")
+    assert _cli("--course-dir", str(course)) == 1
+    out = capsys.readouterr()
+    assert "FAILED  01_arrays/broken" in out.out and "Traceback" not in out.err
+    assert _cli("--course-dir", str(course), "--student", "nobody") == 2
+    assert "no submission of nobody" in capsys.readouterr().err
+    assert _cli("--course-dir", str(tmp_path / "missing")) == 2
+
+    monkeypatch.setattr(sandbox, "BWRAP", str(tmp_path / "no-bwrap"))
+    monkeypatch.setattr(sandbox, "_STATUS", {})
+    assert _cli("--course-dir", str(course)) == 2
+    err = capsys.readouterr().err
+    assert "bubblewrap" in err and "--unsandboxed" in err
+    assert _cli("--course-dir", str(course), "--unsandboxed") == 1
+    saved = json.loads((course / RESULTS_FILE).read_text())
+    assert saved["runs"][0]["sandbox"]["ok"] is False
+    assert saved["submissions"][0]["sandbox"] is False
+
+
+def test_worker_answers_are_validated():
+    from autograder.merge import BadAnswer, validate
+
+    good = {"autograded": {"01_arrays.ipynb": "{}"},
+            "gradebook": {"timestamp": None, "notebooks": {"01_arrays": {
+                "grades": {"t": {"auto_score": 1.0}}, "comments": {"t": None},
+                "late_submission_penalty": None}}}}
+    assert validate(good, ["01_arrays.ipynb"]) is good
+    for bad in ({**good, "autograded": {"../../gradebook.db": "x"}},
+                {**good, "autograded": {"01_arrays.ipynb": 3}},
+                {**good, "gradebook": {"notebooks": {"01_arrays": {
+                    "grades": {"t": {"auto_score": "20"}}, "comments": {}}}}},
+                {**good, "events": "x"}):
+        with pytest.raises(BadAnswer):
+            validate(bad, ["01_arrays.ipynb"])

@@ -1,0 +1,180 @@
+"""The attack corpus (tests/attacks/) graded in one sandboxed batch beside honest students.
+
+Every attack earns at most what its EXPECT allows or is flagged; the honest students (one of
+them with the id ``?*``, which nbgrader would take as a glob) keep full marks; nothing outside
+autograded/, feedback/, reports/ and the gradebook changes, during grading or in the seconds
+after it; no process of the batch survives; the batch completes. See tests/attacks/README.md.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import sandbox
+from autograder.config import REPO
+from autograder.grade import RESULTS_FILE, grade
+from autograder.pipeline import generate_release, make_course
+from autograder.submissions import fill, reference_sources
+
+pytestmark = pytest.mark.xdist_group("grade-attacks")
+
+ATTACKS = Path(__file__).parent / "attacks"
+CASES = sorted(p.stem for p in ATTACKS.glob("*.py") if not p.stem.startswith("_"))
+HONEST = ["honest", "?*"]
+NAME = "01_arrays"
+LIMITS = dict(workers=2, timeout=120, memory_mb=1024, cell_timeout=20, progress=False)
+WRITABLE = ("autograded", "feedback", "reports", "gradebook.db")
+
+
+def load(case: str):
+    spec = importlib.util.spec_from_file_location(f"attack_{case}", ATTACKS / f"{case}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Kit:
+    def __init__(self, release_nb, source_nb):
+        self.release_nb = release_nb
+        self.reference = reference_sources(source_nb)
+
+    def attack(self, code: str) -> str:
+        """The release, unsolved, with ``code`` in the first solution cell."""
+        return nbformat.writes(fill(self.release_nb, {next(iter(self.reference)): code}))
+
+    def honest_nb(self):
+        return fill(self.release_nb, self.reference)
+
+    @staticmethod
+    def text(nb) -> str:
+        return nbformat.writes(nb)
+
+
+def digest(course: Path) -> dict:
+    """Every file of the course outside what grading may write, with its hash."""
+    found = {}
+    for path in sorted(course.rglob("*")):
+        rel = path.relative_to(course)
+        if rel.parts[0] in WRITABLE or rel.name.startswith("gradebook.db"):
+            continue
+        if path.is_symlink():
+            found[str(rel)] = "link:" + os.readlink(path)
+        elif path.is_file():
+            found[str(rel)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def nobody_processes(since: float) -> list:
+    """Processes of the sandbox user started after ``since`` (seconds since boot)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            uid = int(status.split("Uid:")[1].split()[0])
+            started = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+        except (OSError, IndexError, ValueError):
+            continue
+        if uid == sandbox.NOBODY and started / ticks >= since:
+            found.append(pid)
+    return found
+
+
+def uptime() -> float:
+    return float(Path("/proc/uptime").read_text().split()[0])
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    if not sandbox.status()["ok"]:
+        pytest.fail(f"no sandbox here: {sandbox.status()['reason']}")
+    course = make_course(tmp_path_factory.mktemp("attacks") / "course", [NAME])
+    release = generate_release(course, NAME)
+    kit = Kit(nbformat.read(release / f"{NAME}.ipynb", as_version=4),
+              nbformat.read(course / "source" / NAME / f"{NAME}.ipynb", as_version=4))
+    submitted = course / "submitted"
+    for student in HONEST:
+        folder = submitted / student / NAME
+        folder.mkdir(parents=True)
+        (folder / f"{NAME}.ipynb").write_text(kit.text(kit.honest_nb()), encoding="utf-8")
+    for case in CASES:
+        folder = submitted / case / NAME
+        folder.mkdir(parents=True)
+        for rel, text in load(case).build(kit).items():
+            if rel == "symlink":
+                for name, target in text.items():
+                    (folder / name).symlink_to(target.format(course=course))
+                continue
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    before = digest(course)
+    started = uptime()
+    result = grade(course, None, **LIMITS)
+    results_file = (course / RESULTS_FILE).read_bytes()
+    gradebook = (course / "gradebook.db").read_bytes()
+    time.sleep(4)   # a daemon waiting for grade to exit would strike now
+    return dict(course=course, result=result, before=before, after=digest(course),
+                results_changed=(course / RESULTS_FILE).read_bytes() != results_file,
+                gradebook_changed=(course / "gradebook.db").read_bytes() != gradebook,
+                survivors=nobody_processes(started))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_attack(batch, case):
+    expect = load(case).EXPECT
+    got = batch["result"].get(case, NAME)
+    summary = f"{case}: {got.status} {got.score}/{got.max_score} reason={got.reason!r} flags={got.flags}"
+    assert got.sandbox, summary
+    if "status" in expect:
+        assert got.status == expect["status"], summary
+    if "max_score" in expect:
+        assert got.score <= expect["max_score"], summary
+    if "min_score" in expect:
+        assert got.score >= expect["min_score"], summary
+    if "reason" in expect:
+        assert expect["reason"] in got.reason, summary
+    for flag in expect.get("flags", []):
+        assert any(flag in f for f in got.flags), f"flag {flag!r} missing: {summary}"
+    autograded = batch["course"] / "autograded" / case / NAME
+    size = sum(p.stat().st_size for p in autograded.rglob("*") if p.is_file()) \
+        if autograded.exists() else 0
+    if "autograded_below" in expect:
+        assert size < expect["autograded_below"], f"{size} bytes: {summary}"
+    for text in expect.get("no_output", []):
+        if autograded.exists():
+            assert text not in (autograded / f"{NAME}.ipynb").read_text(), summary
+    if "skipped" in expect:
+        assert any(expect["skipped"] in s for s in batch["result"].skipped), \
+            batch["result"].skipped
+
+
+def test_honest_students_keep_full_marks(batch):
+    for student in HONEST:
+        got = batch["result"].get(student, NAME)
+        assert (got.status, got.score, got.max_score, got.flags) == ("graded", 20, 20, []), got
+
+
+def test_nothing_else_changes(batch):
+    assert batch["after"] == batch["before"]
+    assert not batch["results_changed"], "the results file changed after grade returned"
+    assert not batch["gradebook_changed"], "the gradebook changed after grade returned"
+
+
+def test_no_process_survives(batch):
+    assert batch["survivors"] == []
+
+
+def test_batch_completes(batch):
+    result = batch["result"]
+    assert {o.student for o in result.outcomes} == set(CASES) | set(HONEST)
+    saved = json.loads((batch["course"] / RESULTS_FILE).read_text())
+    assert saved["runs"][0]["sandbox"]["ok"] is True
+    assert all(e["sandbox"] is True for e in saved["submissions"])
