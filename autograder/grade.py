@@ -152,8 +152,11 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
 
 
 def _shard_spec(tmp: Path, course: Course, defs: dict, limits: dict, status: dict) -> ShardSpec:
-    template = tmp / "template.db"
-    write_template(template, course.course_id, defs)
+    # Kept in memory, not on disk: a grade killed outright leaves no hidden tests in /tmp.
+    path = tmp / "template.db"
+    write_template(path, course.course_id, defs)
+    template = path.read_bytes()
+    path.unlink()
     env = {"AUTOGRADER_MEMORY_MB": str(int(limits["memory_mb"] or 0)),
            "AUTOGRADER_CPU_SECONDS": str(int(limits["timeout"] * 2 + 30) if limits["timeout"] else 0),
            "AUTOGRADER_OUTPUT_BYTES": str(int(limits["output_bytes"] or 0))}

@@ -33,7 +33,7 @@ MAX_ANSWER_BYTES = 64 << 20
 
 @dataclass
 class ShardSpec:
-    template: Path          # SQLite gradebook with the assignment definitions
+    template: bytes         # SQLite gradebook with the assignment definitions (held in memory)
     sources: dict           # assignment -> folder of its source files (notebooks skipped)
     locked: dict            # assignment -> [sha256 of every locked cell]
     worker: dict            # worker.json: limits and kernel environment
@@ -52,7 +52,7 @@ class ShardSpec:
             else:
                 dst.mkdir(parents=True)
             (shard / f"locked-{name}.json").write_text(json.dumps(self.locked[name]))
-        shutil.copyfile(self.template, shard / "gradebook.db")
+        (shard / "gradebook.db").write_bytes(self.template)
         (shard / "worker.json").write_text(json.dumps(self.worker))
 
 

@@ -178,3 +178,55 @@ def test_batch_completes(batch):
     saved = json.loads((batch["course"] / RESULTS_FILE).read_text())
     assert saved["runs"][0]["sandbox"]["ok"] is True
     assert all(e["sandbox"] is True for e in saved["submissions"])
+
+
+def test_killing_grade_leaves_nothing(tmp_path):
+    """SIGKILL of `grade` mid-batch: its workers and kernels die with it, their scratch folders
+    go, and the next run removes the rest (no hidden tests or solutions left in /tmp)."""
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+
+    from autograder.pipeline import nbgrader_env, submit
+
+    course = make_course(tmp_path / "course", [NAME])
+    release = generate_release(course, NAME)
+    stub = nbformat.read(release / f"{NAME}.ipynb", as_version=4)
+    from autograder.submissions import solution_cells
+    looping = fill(stub, {next(iter(solution_cells(stub))): "import time\ntime.sleep(60)"})
+    for student in ("a", "b"):
+        submit(course, student, NAME, text=nbformat.writes(looping))
+    started = uptime()
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", "--course-dir",
+                             str(course), "--workers", "2"], env=nbgrader_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(nobody_processes(started)) < 2:
+        time.sleep(0.5)
+    assert nobody_processes(started), "no sandboxed kernel started"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    scratch = [p for p in Path(tempfile.gettempdir()).glob(f"nn-grade-{proc.pid}-*")]
+    def workers():
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if f"nn-grade-{proc.pid}-".encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    found.append(pid)
+            except OSError:
+                pass
+        return found
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (nobody_processes(started) or workers() or any(
+            list(p.glob("shard-*")) for p in scratch)):
+        time.sleep(0.5)
+    assert nobody_processes(started) == []
+    assert workers() == []
+    assert not any(list(p.glob("shard-*")) for p in scratch)
+    assert not list(Path("/dev/shm").glob("nn-kernel-*")) or all(
+        Path(f"/proc/{p.name.split('-')[2]}").exists() for p in Path("/dev/shm").glob("nn-kernel-*"))
+    from autograder.grade import _remove_stale_scratch
+    _remove_stale_scratch()
+    assert not [p for p in scratch if p.exists()]
