@@ -331,6 +331,7 @@ class Worker:
         os.environ.update(self.env)
         os.environ["AUTOGRADER_LOCKED"] = str(self.shard / f"locked-{assignment}.json")
         os.environ["AUTOGRADER_EVENTS"] = str(self.shard / "events.jsonl")
+        (self.shard / "events.jsonl").unlink(missing_ok=True)
 
         buffer = _ListHandler()
         cd.assignment_id, cd.student_id = assignment, ALIAS
