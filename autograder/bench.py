@@ -64,16 +64,16 @@ def run(notebooks: int = 40, workers: int | None = None) -> int:
         for name in names:
             autograde(stock, name)
         stock_wall = time.monotonic() - start
-        print(f"stock nbgrader autograde (sequential): {stock_wall:7.1f} s  "
+        print(f"{'stock nbgrader autograde (sequential):':38}{stock_wall:7.1f} s  "
               f"{stock_wall / total:5.2f} s/notebook")
 
         result = grade(ours, None, workers, progress=False)
         ours_wall = result.seconds
-        print(f"autograder grade ({result.workers} workers):      {ours_wall:7.1f} s  "
+        print(f"{f'autograder grade ({result.workers} workers, sandboxed):':38}{ours_wall:7.1f} s  "
               f"{ours_wall / total:5.2f} s/notebook  ({len(result.failed)} failed)")
 
         unsandboxed = grade(bare, None, workers, progress=False, sandbox=False)
-        print(f"autograder grade --unsandboxed:      {unsandboxed.seconds:7.1f} s  "
+        print(f"{'autograder grade --unsandboxed:':38}{unsandboxed.seconds:7.1f} s  "
               f"{unsandboxed.seconds / total:5.2f} s/notebook")
 
         theirs = {(s.student, s.assignment): (s.score, s.cells) for s in read_scores(stock)}

@@ -230,3 +230,46 @@ def test_killing_grade_leaves_nothing(tmp_path):
     from autograder.grade import _remove_stale_scratch
     _remove_stale_scratch()
     assert not [p for p in scratch if p.exists()]
+
+
+def test_a_killed_worker_fails_only_its_submission(tmp_path):
+    """A worker process SIGKILLed mid-notebook: that submission fails with a reason, the other
+    is graded on a fresh worker, grade returns normally."""
+    import signal
+    import threading
+
+    from autograder.pipeline import submit
+    from autograder.submissions import solution_cells
+
+    course = make_course(tmp_path / "course", [NAME])
+    release = generate_release(course, NAME)
+    stub = nbformat.read(release / f"{NAME}.ipynb", as_version=4)
+    source = nbformat.read(course / "source" / NAME / f"{NAME}.ipynb", as_version=4)
+    slow = fill(stub, {next(iter(solution_cells(stub))): "import time\ntime.sleep(30)"})
+    submit(course, "a_slow", NAME, text=nbformat.writes(slow))    # graded first
+    submit(course, "z_honest", NAME, text=nbformat.writes(fill(stub, reference_sources(source))))
+    started = uptime()
+    me = str(os.getpid())
+
+    def kill_the_slow_worker():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+                except OSError:
+                    continue
+                if stat[1] == me and b"autograder.run" in cmd and nobody_processes(started):
+                    time.sleep(3)   # the slow notebook is asleep in its first cell by now
+                    os.kill(int(pid), signal.SIGKILL)
+                    return
+            time.sleep(0.3)
+
+    killer = threading.Thread(target=kill_the_slow_worker)
+    killer.start()
+    result = grade(course, None, workers=1, timeout=60, memory_mb=1024, progress=False)
+    killer.join()
+    slow_outcome, honest_outcome = result.get("a_slow", NAME), result.get("z_honest", NAME)
+    assert slow_outcome.status == "failed" and "worker died" in slow_outcome.reason, slow_outcome
+    assert (honest_outcome.status, honest_outcome.score) == ("graded", 20), honest_outcome
