@@ -84,6 +84,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.jail is None:
             return ["autograder.kernel" if part == "ipykernel_launcher" else part for part in cmd]
         env = dict(os.environ)
+        env.pop("AUTOGRADER_LOCKED_BASE", None)
         locked = os.environ.get("AUTOGRADER_LOCKED")
         if locked:
             inside = os.path.join(self.jail.dir, "locked.json")
@@ -330,6 +331,7 @@ class Worker:
         _forget(cd.db_url, cd.course_id, assignment)
         os.environ.update(self.env)
         os.environ["AUTOGRADER_LOCKED"] = str(self.shard / f"locked-{assignment}.json")
+        os.environ.pop("AUTOGRADER_LOCKED_BASE", None)   # verify adds the decoys per notebook
         os.environ["AUTOGRADER_EVENTS"] = str(self.shard / "events.jsonl")
         (self.shard / "events.jsonl").unlink(missing_ok=True)
 

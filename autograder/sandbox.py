@@ -138,7 +138,7 @@ def _remove_cgroup(folder: Path) -> None:
         return
     for child in children:
         _remove_cgroup(child)
-    for _ in range(50):
+    for _ in range(200):   # up to 10 s for the killed to go
         try:
             pids = [int(p) for p in (folder / "cgroup.procs").read_text().split()]
         except OSError:
@@ -150,7 +150,7 @@ def _remove_cgroup(folder: Path) -> None:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        time.sleep(0.02)
+        time.sleep(0.05)
     try:
         folder.rmdir()
     except OSError:

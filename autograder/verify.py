@@ -6,8 +6,9 @@ says "ok", unhook the guard, swap a check's ``__code__``. Any such *generic*
 forgery ("make every check pass") also makes tests pass that no honest kernel
 can pass. So, just before the notebook runs, a few decoy cells are slipped
 in after randomly chosen test cells and at the end; each carries a hidden-test
-region whose assertion is false on any working Python (``sum`` of squares
-compared with a wrong number, drawn afresh for every notebook). The decoys
+region in the tests' own idiom (``check_close``, ``check_raises``,
+``np.allclose``, ``assert``) whose check is false on any honest kernel (a sum
+of squares compared with a wrong number, drawn afresh for every notebook). The decoys
 have no side effects, so honest scores are those of stock nbgrader. After the
 run, in the worker, outside the kernel, the decoys are taken out again: each
 must have ended in an error output. A decoy that "passed" means the kernel
@@ -19,21 +20,40 @@ latter. The README's threat model says so.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import secrets
 
 import nbformat
 
-DECOYS_AFTER_TESTS = 2      # plus one after the last cell
+KINDS = 5                   # one decoy of each kind of check per notebook
+DECOYS_AFTER_TESTS = KINDS - 1   # plus one after the last cell
 
 
-def _decoy_source(rng: secrets.SystemRandom) -> str:
+def _decoy_source(rng: secrets.SystemRandom, kind: int | None = None) -> str:
+    """A hidden-test region in the tests' own idiom whose check is false on any honest kernel.
+
+    It uses the checks the real tests rely on (``check_close``, ``check_raises``,
+    ``check_shape``, ``np.allclose``, plain ``assert``), on constants only: no side effect on
+    the student's objects, and no name assigned in the notebook's namespace.
+    """
     n = rng.randrange(20, 400)
     right = sum(k * k for k in range(n))
-    wrong = right + rng.choice([-1, 1]) * rng.randrange(1, 1000)
-    var = rng.choice(["expected", "want", "reference", "target"])
-    return (f"### BEGIN HIDDEN TESTS\n{var} = {wrong}\n"
-            f"assert sum(k * k for k in range({n})) == {var}, "
-            f"f\"expected {{{var}}}\"\n### END HIDDEN TESTS")
+    wrong = right + rng.choice([-1, 1]) * rng.randrange(right // 100 + 1, right // 10 + 2)
+    rows, cols = rng.randrange(2, 9), rng.randrange(10, 17)
+    text = repr(f"{rng.randrange(1, 99)}.{rng.randrange(10, 99)}")
+    what = rng.choice(["sum of squares", "reference total", "accumulated value", "checksum"])
+    bodies = [
+        f'check_close("{what} for n={n}", float(np.arange({n}) @ np.arange({n})), {wrong}.0)',
+        f'assert np.allclose(np.square(np.arange({n})).sum(), {wrong}), "{what} for n={n}"',
+        f'assert sum(k * k for k in range({n})) == {wrong}, "{what} for n={n}"',
+        f'check_shape("{what} of shape ({rows}, {cols})", np.zeros(({rows}, {cols})), '
+        f'({cols}, {rows}))',
+        f'check_raises("{what} of {text}", ValueError, float, {text})',
+    ]
+    body = bodies[rng.randrange(KINDS) if kind is None else kind]
+    return f"### BEGIN HIDDEN TESTS\n{body}\n### END HIDDEN TESTS"
 
 
 def _new_id(nb, rng) -> str:
@@ -45,19 +65,43 @@ def _new_id(nb, rng) -> str:
 
 
 def insert_decoys(nb):
-    """``nb`` with decoy cells inserted, and their cell ids."""
+    """``nb`` with decoy cells inserted, and their cell ids.
+
+    The kernel guard treats the decoys as locked cells (it restores NumPy and the checks
+    before them too), so a student's open tampering is undone before a decoy as before a
+    real test; only a kernel that also defeats the guard makes a decoy pass."""
     rng = secrets.SystemRandom()
     tests = [i for i, c in enumerate(nb.cells) if c.get("cell_type") == "code"
              and isinstance(c.get("metadata", {}).get("nbgrader"), dict)
              and c.metadata["nbgrader"].get("grade")]
     after = sorted(rng.sample(tests, min(DECOYS_AFTER_TESTS, len(tests))), reverse=True)
     ids = []
-    for index in [len(nb.cells) - 1] + after:
-        cell = nbformat.v4.new_code_cell(_decoy_source(rng))
+    kinds = list(range(KINDS))
+    rng.shuffle(kinds)
+    ends = [len(nb.cells) - 1] * (KINDS - len(after))   # the rest go after the last cell
+    for index, kind in zip(ends + after, kinds):
+        cell = nbformat.v4.new_code_cell(_decoy_source(rng, kind))
         cell["id"] = _new_id(nb, rng)
         ids.append(cell["id"])
         nb.cells.insert(index + 1, cell)
+    _lock([c.source for c in nb.cells if c.get("id") in ids])
     return nb, ids
+
+
+def _lock(sources: list) -> None:
+    """Add the decoys' digests to the kernel guard's list of locked cells for this notebook."""
+    path = os.environ.get("AUTOGRADER_LOCKED")
+    if not path or not os.path.exists(path):
+        return
+    base = os.environ.get("AUTOGRADER_LOCKED_BASE") or path
+    with open(base, encoding="utf-8") as f:
+        digests = json.load(f)
+    digests += [hashlib.sha256(s.encode()).hexdigest() for s in sources]
+    current = os.path.join(os.path.dirname(path), "locked-current.json")
+    with open(current, "w", encoding="utf-8") as f:
+        json.dump(digests, f)
+    os.environ["AUTOGRADER_LOCKED_BASE"] = base
+    os.environ["AUTOGRADER_LOCKED"] = current
 
 
 def take_decoys(nb, ids: list) -> dict:

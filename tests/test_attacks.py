@@ -71,8 +71,11 @@ def digest(course: Path) -> dict:
     return found
 
 
-def nobody_processes(since: float) -> list:
-    """Processes of the sandbox user started after ``since`` (seconds since boot)."""
+def nobody_processes(since: float, grader: int | None = None) -> list:
+    """Processes of the sandbox user started after ``since`` (seconds since boot) in the
+    cgroups of the ``grade`` running as process ``grader`` (default: this one); other
+    sandboxes on a shared machine are not ours to count."""
+    grader = os.getpid() if grader is None else grader
     ticks = os.sysconf("SC_CLK_TCK")
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -82,8 +85,16 @@ def nobody_processes(since: float) -> list:
             started = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
         except (OSError, IndexError, ValueError):
             continue
-        if uid == sandbox.NOBODY and started / ticks >= since:
-            found.append(pid)
+        zombie = status.split("State:")[1].split()[0] == "Z"   # dead, awaiting its reaper
+        try:
+            ours = f"nn-worker-{grader}-" in Path(f"/proc/{pid}/cgroup").read_text()
+        except OSError:
+            ours = False
+        if ours and uid == sandbox.NOBODY and started / ticks >= since and not zombie:
+            try:
+                found.append(f"{pid}: {Path(f'/proc/{pid}/cmdline').read_bytes()[:200]!r}")
+            except OSError:
+                found.append(pid)
     return found
 
 
@@ -197,14 +208,14 @@ def test_killing_grade_leaves_nothing(tmp_path):
     looping = fill(stub, {next(iter(solution_cells(stub))): "import time\ntime.sleep(60)"})
     for student in ("a", "b"):
         submit(course, student, NAME, text=nbformat.writes(looping))
-    started = uptime()
+    started, begun = uptime(), time.time()
     proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", "--course-dir",
                              str(course), "--workers", "2"], env=nbgrader_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(nobody_processes(started)) < 2:
+    while time.monotonic() < deadline and len(nobody_processes(started, proc.pid)) < 2:
         time.sleep(0.5)
-    assert nobody_processes(started), "no sandboxed kernel started"
+    assert nobody_processes(started, proc.pid), "no sandboxed kernel started"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     scratch = [p for p in Path(tempfile.gettempdir()).glob(f"nn-grade-{proc.pid}-*")]
@@ -219,14 +230,15 @@ def test_killing_grade_leaves_nothing(tmp_path):
         return found
 
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and (nobody_processes(started) or workers() or any(
+    while time.monotonic() < deadline and (nobody_processes(started, proc.pid) or workers() or any(
             list(p.glob("shard-*")) for p in scratch)):
         time.sleep(0.5)
-    assert nobody_processes(started) == []
+    assert nobody_processes(started, proc.pid) == []
     assert workers() == []
     assert not any(list(p.glob("shard-*")) for p in scratch)
-    assert not list(Path("/dev/shm").glob("nn-kernel-*")) or all(
-        Path(f"/proc/{p.name.split('-')[2]}").exists() for p in Path("/dev/shm").glob("nn-kernel-*"))
+    left = [p for p in Path("/dev/shm").glob("nn-kernel-*")
+            if p.stat().st_mtime >= begun and not Path(f"/proc/{p.name.split('-')[2]}").exists()]
+    assert left == [], "a dead worker's jail is left"
     from autograder.grade import _remove_stale_scratch
     _remove_stale_scratch()
     assert not [p for p in scratch if p.exists()]

@@ -280,3 +280,33 @@ def test_worker_answers_are_validated():
                 {**good, "events": "x"}):
         with pytest.raises(BadAnswer):
             validate(bad, ["01_arrays.ipynb"])
+
+
+def test_decoys_fail_on_an_honest_kernel_and_leave_no_trace():
+    """Every decoy raises under the course's real checks; inserting and taking them out leaves
+    the notebook as it was; a decoy without an error output counts as forged."""
+    import secrets
+
+    import numpy as np
+
+    from course import checks
+    from autograder import verify
+
+    rng = secrets.SystemRandom()
+    namespace = {"np": np, **{k: getattr(checks, k) for k in dir(checks)}}
+    for _ in range(500):
+        source = verify._decoy_source(rng)
+        with pytest.raises(Exception):
+            exec(source, dict(namespace))
+    nb = nbformat.read(REPO / "release" / NAME / f"{NAME}.ipynb", as_version=4)
+    before = nbformat.writes(nb)
+    nb, ids = verify.insert_decoys(nb)
+    assert len(ids) == verify.DECOYS_AFTER_TESTS + 1
+    for cell in nb.cells:
+        if cell.get("id") in ids:
+            cell.outputs = [nbformat.v4.new_output("error", ename="CheckFailed", evalue="",
+                                                   traceback=[])]
+    verdict = verify.take_decoys(nb, ids)
+    assert nbformat.writes(nb) == before
+    assert verify.forged([verdict]) == ""
+    assert "forged verdicts" in verify.forged([{**verdict, "passed": 1}])
