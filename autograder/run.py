@@ -93,7 +93,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             env["AUTOGRADER_LOCKED"] = inside
         env["AUTOGRADER_EVENTS"] = os.path.join(self.jail.dir, "events.jsonl")
         self.jail.give(self.connection_file)
-        return self.jail.wrap(sandbox.kernel_argv(self.connection_file), env)
+        extra = cmd[cmd.index("-f") + 2:] if "-f" in cmd else []
+        return self.jail.wrap(sandbox.kernel_argv(self.connection_file, extra), env)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         if self.jail is not None:

@@ -272,9 +272,10 @@ class Sandbox:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def kernel_argv(connection_file: str) -> list[str]:
-    """The command that starts the kernel inside the jail."""
-    return [sys.executable, LAUNCHER, "-f", connection_file]
+def kernel_argv(connection_file: str, extra: list | None = None) -> list[str]:
+    """The command that starts the kernel inside the jail (``extra``: kernel options, such
+    as nbgrader's ``--HistoryManager.hist_file=:memory:``)."""
+    return [sys.executable, LAUNCHER, "-f", connection_file] + [str(a) for a in extra or []]
 
 
 _STATUS: dict = {}
