@@ -219,7 +219,9 @@ def _outcome(gb, course: Course, task: Task, answer: dict, sandboxed: bool) -> O
 
 
 def _remove_stale_scratch() -> None:
-    """Scratch folders of a ``grade`` (or its kernels) that died before cleaning up."""
+    """Scratch folders and cgroups of a ``grade`` (or its kernels) that died before cleaning
+    up."""
+    jail.remove_stale_cgroups()
     roots = {Path(tempfile.gettempdir()), Path("/dev/shm")}
     for root in roots:
         try:

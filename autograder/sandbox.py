@@ -151,10 +151,35 @@ def _remove_cgroup(folder: Path) -> None:
             except OSError:
                 pass
         time.sleep(0.05)
-    try:
-        folder.rmdir()
-    except OSError:
-        pass
+    for _ in range(20):   # a memory cgroup may stay busy a moment after its last task
+        try:
+            folder.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
+def remove_stale_cgroups(min_age: float = 60.0) -> None:
+    """Empty cgroups a ``grade`` killed outright left behind (its pid gone, a minute old)."""
+    for parent in set(_own_cgroups().values()):
+        try:
+            entries = [p for p in parent.iterdir() if p.name.startswith("nn-")]
+        except OSError:
+            continue
+        for folder in entries:
+            pid = folder.name.split("-")[2] if folder.name.count("-") >= 3 else ""
+            try:
+                old = time.time() - folder.stat().st_mtime > min_age
+                empty = not (folder / "cgroup.procs").read_text().strip()
+            except OSError:
+                continue
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists() and old and empty:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
 
 
 # --------------------------------------------------------------------------- the jail
