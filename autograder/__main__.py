@@ -69,14 +69,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bundle even though an earlier assignment whose answers one of these "
                         "gives away is not due yet")
 
-    p = _course_command(commands, "grade", "autograde submitted/ in parallel, safely")
+    p = _course_command(commands, "grade", "autograde submitted/ in parallel, each kernel in a "
+                        "sandbox; exit 0 all graded, 1 some failed, 2 nothing could be graded")
+    p.add_argument("--student", action="append", default=None, metavar="ID",
+                   help="grade only this student's submissions (repeat for several)")
     p.add_argument("--workers", type=int, default=None, help="default: the number of cores")
     p.add_argument("--timeout", type=float, default=300.0,
                    help="wall-clock seconds per notebook (default 300)")
     p.add_argument("--cell-timeout", type=float, default=None,
                    help="seconds per cell (default: the course's Execute.timeout)")
     p.add_argument("--memory", type=int, default=2048, metavar="MB",
-                   help="memory per notebook kernel in MB (default 2048; 0: no limit)")
+                   help="memory per notebook kernel and everything it starts, in MB "
+                        "(default 2048; 0: no limit)")
+    p.add_argument("--unsandboxed", action="store_true",
+                   help="run kernels without the bubblewrap sandbox (only for trusted "
+                        "submissions; results and report say 'unsandboxed')")
 
     p = _course_command(commands, "feedback", "per-student HTML feedback under feedback/")
     p.add_argument("--student", default=None, help="only this student")
@@ -176,7 +183,8 @@ def main(argv=None) -> int:
         from .config import REPO
         from .grade import run
         return run(args.course_dir or REPO, args.assignments, args.workers, args.timeout,
-                   args.memory, args.cell_timeout)
+                   args.memory, args.cell_timeout, students=args.student,
+                   sandbox=not args.unsandboxed)
     elif args.command == "check-tests":
         from .checktests import run
         from .config import REPO

@@ -3,8 +3,9 @@
 One simulated class (at least 40 notebooks over every assignment in source/) is
 copied into two course directories. The first is graded the way nbgrader's
 documentation says, ``nbgrader autograde ASSIGNMENT`` once per assignment; the
-second with :func:`autograder.grade.grade`. The scores of every test cell must
-be identical. Prints both wall times, the ratio, and where a notebook's time
+second with :func:`autograder.grade.grade` (each kernel in its sandbox), a
+third copy with ``grade`` unsandboxed, to price the sandbox. The scores of
+every test cell must be identical in all three. Prints both wall times, the ratio, and where a notebook's time
 goes inside ``grade`` (running its cells, starting its kernel, nbgrader's own
 work, the parent's merge), so the overhead beyond executing the notebook
 itself is visible. No timed assertion: the figures depend on the machine.
@@ -54,6 +55,8 @@ def run(notebooks: int = 40, workers: int | None = None) -> int:
         total = simulated_class(stock, names, notebooks)
         ours = Path(tmp) / "ours"
         shutil.copytree(stock, ours)
+        bare = Path(tmp) / "bare"
+        shutil.copytree(stock, bare)
         print(f"bench: {total} notebooks ({len(names)} assignments), "
               f"{workers or 'all'} worker(s) for grade")
 
@@ -61,17 +64,22 @@ def run(notebooks: int = 40, workers: int | None = None) -> int:
         for name in names:
             autograde(stock, name)
         stock_wall = time.monotonic() - start
-        print(f"stock nbgrader autograde (sequential): {stock_wall:7.1f} s  "
+        print(f"{'stock nbgrader autograde (sequential):':38}{stock_wall:7.1f} s  "
               f"{stock_wall / total:5.2f} s/notebook")
 
         result = grade(ours, None, workers, progress=False)
         ours_wall = result.seconds
-        print(f"autograder grade ({result.workers} workers):      {ours_wall:7.1f} s  "
+        print(f"{f'autograder grade ({result.workers} workers, sandboxed):':38}{ours_wall:7.1f} s  "
               f"{ours_wall / total:5.2f} s/notebook  ({len(result.failed)} failed)")
+
+        unsandboxed = grade(bare, None, workers, progress=False, sandbox=False)
+        print(f"{'autograder grade --unsandboxed:':38}{unsandboxed.seconds:7.1f} s  "
+              f"{unsandboxed.seconds / total:5.2f} s/notebook")
 
         theirs = {(s.student, s.assignment): (s.score, s.cells) for s in read_scores(stock)}
         mine = {(s.student, s.assignment): (s.score, s.cells) for s in read_scores(ours)}
-        same = theirs == mine and len(mine) == total
+        plain = {(s.student, s.assignment): (s.score, s.cells) for s in read_scores(bare)}
+        same = theirs == mine == plain and len(mine) == total
         differ = sorted(k for k in set(theirs) | set(mine) if theirs.get(k) != mine.get(k))
         print(f"scores identical: {'yes' if same else 'NO'} ({len(mine)} submissions, "
               f"{sum(len(v[1]) for v in mine.values())} test cells)"
@@ -92,6 +100,15 @@ def run(notebooks: int = 40, workers: int | None = None) -> int:
         print(f"  parent (checks, merge, idle) {busy - worker:5.2f} s")
         print(f"  overhead beyond executing    {busy - cells:5.2f} s "
               f"of {busy:.2f} worker-seconds per notebook")
+        bare_n = max(1, len(unsandboxed.graded))
+        start_sandboxed = sum(o.execute_seconds - o.cell_seconds for o in graded) / n
+        start_bare = sum(o.execute_seconds - o.cell_seconds
+                         for o in unsandboxed.graded) / bare_n
+        cost = (ours_wall - unsandboxed.seconds) / total
+        print(f"sandbox cost per notebook: {cost:+.2f} s wall "
+              f"({100 * cost / max(1e-9, unsandboxed.seconds / total):+.0f} % of an unsandboxed "
+              f"notebook); kernel start/stop {start_sandboxed:.2f} s sandboxed vs "
+              f"{start_bare:.2f} s bare")
         return 0 if same else 1
 
 

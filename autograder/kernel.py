@@ -1,7 +1,9 @@
 """The IPython kernel ``grade`` runs submissions in: stock ipykernel plus limits.
 
-``python -m autograder.kernel -f CONNECTION_FILE`` does what
-``python -m ipykernel_launcher`` does, after:
+``python -m autograder.kernel -f CONNECTION_FILE`` (unsandboxed) or
+``python /opt/nn-grader/kernel_main.py -f CONNECTION_FILE`` (this very file,
+bound read-only into the :mod:`autograder.sandbox`; it imports nothing of
+``autograder``) does what ``python -m ipykernel_launcher`` does, after:
 
 * **memory**: ``RLIMIT_AS`` of ``AUTOGRADER_MEMORY_MB`` MiB, so an allocation
   that would exhaust the machine raises ``MemoryError`` inside the cell
@@ -159,7 +161,8 @@ def main() -> None:
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     # As ipykernel_launcher: the working directory goes back on sys.path later
     # (InteractiveShellApp.init_path), not while the kernel itself imports.
-    if sys.path and sys.path[0] in ("", os.getcwd()):
+    # In the sandbox this file runs as a script: its own folder leaves sys.path too.
+    if sys.path and sys.path[0] in ("", os.getcwd(), os.path.dirname(os.path.abspath(__file__))):
         del sys.path[0]
     output_limit = _env_int("AUTOGRADER_OUTPUT_BYTES")
     if output_limit > 0:

@@ -18,8 +18,9 @@ import pytest
 
 from autograder import catalogue
 from autograder.config import REPO, assignments
-from autograder.grade import (RESULTS_FILE, AssignmentDef, CellDef, NotebookDef, grade, precheck,
-                              tamper_flags)
+from autograder.check import precheck, tamper_flags
+from autograder.definitions import AssignmentDef, CellDef, NotebookDef
+from autograder.grade import RESULTS_FILE, grade
 from autograder.pipeline import generate_release, make_course, read_scores
 from autograder.simulate import small_class
 from autograder.submissions import fill, reference_sources
@@ -182,17 +183,13 @@ def test_precheck_reports_missing_and_extra_files(tmp_path, every_assignment):
     (folder / "course" / "__init__.py").write_text("")
     (folder / "notes.txt").write_text("hi")
 
-    class FakeCourse:
-        class coursedir:
-            ignore = [".ipynb_checkpoints"]
-
-    out = precheck("s", NAME, folder, adef, FakeCourse)
+    out = precheck("s", NAME, folder, adef, [".ipynb_checkpoints"])
     assert out.status == "failed" and "found no notebook" in out.reason
     assert any("ignored course" in f for f in out.flags)
     assert out.notes == ["ignored extra file notes.txt"]
 
     (folder / f"{NAME}.ipynb").write_text('{"cells": 3}')
-    out = precheck("s", NAME, folder, adef, FakeCourse)
+    out = precheck("s", NAME, folder, adef, [".ipynb_checkpoints"])
     assert out.status == "failed" and "not a Jupyter notebook" in out.reason
 
 
@@ -201,7 +198,7 @@ def test_notebook_time_limit(tmp_path):
     (so a test cell among them scores zero) instead of running."""
     from traitlets.config import Config
 
-    from autograder.gradeworker import EVENTS, RobustExecute
+    from autograder.run import EVENTS, RobustExecute
 
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("import time\ntime.sleep(1.5)\nx = 1"),
@@ -233,3 +230,83 @@ def test_honest_notebooks_raise_no_runtime_flags(tmp_path):
     result = grade(course, names, 2, 300, 2048, progress=False)
     got = {(o.assignment, o.score, o.max_score, tuple(o.flags)) for o in result.outcomes}
     assert all(score == most and not flags for _, score, most, flags in got), got
+
+
+def _cli(*args) -> int:
+    from autograder.__main__ import main
+    return main(["grade", *args])
+
+
+def test_cli_exit_codes(tmp_path, capsys, monkeypatch):
+    """grade exits 2 for an assignment the course lacks or a student with no submission,
+    1 when a submission failed, 2 without a sandbox (with a message saying how to get one)."""
+    from autograder import sandbox
+    from autograder.pipeline import submit
+
+    course = make_course(tmp_path / "course", [NAME])
+    assert _cli("07_bogus", "--course-dir", str(course)) == 2
+    assert "07_bogus: not an assignment of this course" in capsys.readouterr().err
+    submit(course, "broken", NAME, text="{not json")
+    assert _cli("--course-dir", str(course)) == 1
+    out = capsys.readouterr()
+    assert "FAILED  01_arrays/broken" in out.out and "Traceback" not in out.err
+    assert _cli("--course-dir", str(course), "--student", "nobody") == 2
+    assert "no submission of nobody" in capsys.readouterr().err
+    assert _cli("--course-dir", str(tmp_path / "missing")) == 2
+
+    monkeypatch.setattr(sandbox, "BWRAP", str(tmp_path / "no-bwrap"))
+    monkeypatch.setattr(sandbox, "_STATUS", {})
+    assert _cli("--course-dir", str(course)) == 2
+    err = capsys.readouterr().err
+    assert "bubblewrap" in err and "--unsandboxed" in err
+    assert _cli("--course-dir", str(course), "--unsandboxed") == 1
+    saved = json.loads((course / RESULTS_FILE).read_text())
+    assert saved["runs"][0]["sandbox"]["ok"] is False
+    assert saved["submissions"][0]["sandbox"] is False
+
+
+def test_worker_answers_are_validated():
+    from autograder.merge import BadAnswer, validate
+
+    good = {"autograded": {"01_arrays.ipynb": "{}"},
+            "gradebook": {"timestamp": None, "notebooks": {"01_arrays": {
+                "grades": {"t": {"auto_score": 1.0}}, "comments": {"t": None},
+                "late_submission_penalty": None}}}}
+    assert validate(good, ["01_arrays.ipynb"]) is good
+    for bad in ({**good, "autograded": {"../../gradebook.db": "x"}},
+                {**good, "autograded": {"01_arrays.ipynb": 3}},
+                {**good, "gradebook": {"notebooks": {"01_arrays": {
+                    "grades": {"t": {"auto_score": "20"}}, "comments": {}}}}},
+                {**good, "events": "x"}):
+        with pytest.raises(BadAnswer):
+            validate(bad, ["01_arrays.ipynb"])
+
+
+def test_decoys_fail_on_an_honest_kernel_and_leave_no_trace():
+    """Every decoy raises under the course's real checks; inserting and taking them out leaves
+    the notebook as it was; a decoy without an error output counts as forged."""
+    import secrets
+
+    import numpy as np
+
+    from course import checks
+    from autograder import verify
+
+    rng = secrets.SystemRandom()
+    namespace = {"np": np, **{k: getattr(checks, k) for k in dir(checks)}}
+    for _ in range(500):
+        source = verify._decoy_source(rng)
+        with pytest.raises(Exception):
+            exec(source, dict(namespace))
+    nb = nbformat.read(REPO / "release" / NAME / f"{NAME}.ipynb", as_version=4)
+    before = nbformat.writes(nb)
+    nb, ids = verify.insert_decoys(nb)
+    assert len(ids) == verify.DECOYS_AFTER_TESTS + 1
+    for cell in nb.cells:
+        if cell.get("id") in ids:
+            cell.outputs = [nbformat.v4.new_output("error", ename="CheckFailed", evalue="",
+                                                   traceback=[])]
+    verdict = verify.take_decoys(nb, ids)
+    assert nbformat.writes(nb) == before
+    assert verify.forged([verdict]) == ""
+    assert "forged verdicts" in verify.forged([{**verdict, "passed": 1}])

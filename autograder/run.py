@@ -1,0 +1,448 @@
+"""One ``grade`` worker: stock nbgrader autograde, each kernel in its sandbox.
+
+``python -m autograder.run SHARD_DIR REAL_COURSE_DIR`` reads one JSON task per
+line on stdin and answers one JSON result per line on stdout. A task carries
+the submission itself (``{"notebooks": {file name: notebook text},
+"timestamp": text or null}``), never a path into the course, and the answer
+carries the autograded notebooks back as text: grading one submission is a
+function of (submission, assignment definition, limits) -> result, and only
+the instructor's process writes the real gradebook and ``autograded/``.
+
+Each worker owns a scratch course directory (``SHARD_DIR``) whose SQLite
+gradebook holds the assignment definitions copied from the real gradebook.
+Every submission is graded there under the alias student id ``student`` (a
+student id such as ``*`` is never seen by nbgrader's globbing), and the
+shard's submitted/autograded folders are emptied before each one. nbgrader's
+``Autograde`` converter runs with the course's configuration; the only
+changes are that ``Execute`` is :class:`RobustExecute` and that the
+:mod:`autograder.verify` decoys run beside the tests. :class:`RobustExecute`
+behaves identically on a notebook that stays within its limits, and otherwise:
+
+* stops a notebook at its wall-clock limit instead of cells × cell timeout;
+* survives a dying kernel: the running cell and every later cell get an error
+  output, so each test cell scores what it earned;
+* caps every cell's outputs, rich ones included (``display(HTML(...))``), as
+  they arrive in this process, and the notebook's total;
+* starts each kernel in its :mod:`autograder.sandbox` (or, opted out, as a
+  plain process with per-process limits).
+
+The worker dies with the ``grade`` process (``PR_SET_PDEATHSIG``), and on
+its way out removes its shard and its kernels' jails.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute
+from traitlets import Float, Integer
+
+from . import sandbox, verify
+
+ALIAS = "student"   # the student id every submission is graded under in a shard
+EVENTS: list = []   # what RobustExecute noticed while grading the current task
+STATS: dict = {}    # seconds spent starting kernels and running cells
+RESTORED: list = [] # what the kernel guard put back (reported by the kernel: advisory)
+LIMITS: dict = {"sandbox": False, "memory_mb": 0, "pids": 64, "disk_mb": 64}
+JAILS: list = []    # open sandboxes, closed at the latest when the task ends
+OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error", "update_display_data",
+                "clear_output"}
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """Starts each Python kernel through ``autograder/kernel.py`` in a fresh sandbox."""
+
+    jail = None
+
+    async def _async_pre_start_kernel(self, **kw):
+        if LIMITS["sandbox"]:
+            self.jail = sandbox.Sandbox(LIMITS["memory_mb"], LIMITS["pids"], LIMITS["disk_mb"])
+            JAILS.append(self.jail)
+            # ZMQ over unix sockets in the jail's own folder: the kernel has no network.
+            self.transport = "ipc"
+            self.ip = os.path.join(self.jail.dir, "kernel")
+            self.connection_file = os.path.join(self.jail.dir, "connection.json")
+            # A signal to bwrap's process group would not reach the kernel (it has its own
+            # session): interrupt through the control channel, ipykernel signals itself.
+            self.kernel_spec.interrupt_mode = "message"
+        return await super()._async_pre_start_kernel(**kw)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        cmd = super().format_kernel_cmd(extra_arguments)
+        if self.jail is None:
+            return ["autograder.kernel" if part == "ipykernel_launcher" else part for part in cmd]
+        env = dict(os.environ)
+        env.pop("AUTOGRADER_LOCKED_BASE", None)
+        locked = os.environ.get("AUTOGRADER_LOCKED")
+        if locked:
+            inside = os.path.join(self.jail.dir, "locked.json")
+            shutil.copyfile(locked, inside)
+            self.jail.give(inside)
+            env["AUTOGRADER_LOCKED"] = inside
+        env["AUTOGRADER_EVENTS"] = os.path.join(self.jail.dir, "events.jsonl")
+        self.jail.give(self.connection_file)
+        extra = cmd[cmd.index("-f") + 2:] if "-f" in cmd else []
+        return self.jail.wrap(sandbox.kernel_argv(self.connection_file, extra), env)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if self.jail is not None:
+            kw["preexec_fn"] = self.jail.cgroups.enter
+            kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
+        return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        try:
+            await super()._async_cleanup_resources(restart)
+        finally:
+            close_jail(self.jail)
+            self.jail = None
+
+
+def close_jail(jail) -> None:
+    if jail is None:
+        return
+    _read_events(os.path.join(jail.dir, "events.jsonl"))
+    jail.close()
+    if jail in JAILS:
+        JAILS.remove(jail)
+
+
+def _read_events(path: str) -> None:
+    """The kernel guard's restorations (at most 64 kB of them: the kernel wrote the file)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read(1 << 16)
+    except OSError:
+        return
+    for line in text.splitlines():
+        try:
+            what = json.loads(line).get("restored")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(what, str) and what not in RESTORED and len(RESTORED) < 50:
+            RESTORED.append(what[:200])
+
+
+def _error_output(ename: str, evalue: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue,
+                        traceback=[f"{ename}: {evalue}"])
+
+
+def _size(value) -> int:
+    """Roughly how many bytes ``value`` (a message's content) holds."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(len(str(k)) + _size(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return sum(_size(v) for v in value)
+    return 8
+
+
+class RobustExecute(Execute):
+    """nbgrader's Execute with a per-notebook time limit, output caps and dead-kernel recovery."""
+
+    notebook_timeout = Float(0, help="Wall-clock seconds per notebook (0: no limit)").tag(
+        config=True)
+    cell_output_bytes = Integer(4_000_000, help="Outputs kept per cell (0: no limit)").tag(
+        config=True)
+    notebook_output_bytes = Integer(16_000_000, help="Outputs kept per notebook").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs["kernel_manager_class"] = SandboxedKernelManager
+        super().__init__(*args, **kwargs)
+
+    def preprocess(self, nb, resources=None, km=None):
+        start = time.monotonic()
+        self._deadline = None     # the clock starts with the first cell, not the kernel
+        self._stopped = None
+        self._cell_seconds = 0.0
+        self._used: dict = {}
+        self._capped: set = set()
+        nb, decoys = verify.insert_decoys(nb)
+        try:
+            nb, resources = super().preprocess(nb, resources, km)
+        finally:
+            STATS["execute"] = STATS.get("execute", 0.0) + time.monotonic() - start
+            STATS["cells"] = STATS.get("cells", 0.0) + self._cell_seconds
+        STATS.setdefault("decoys", []).append(verify.take_decoys(nb, decoys))
+        return nb, resources
+
+    def process_message(self, msg, cell, cell_index):
+        if msg.get("msg_type") in OUTPUT_TYPES and self.cell_output_bytes > 0:
+            size = _size(msg.get("content"))
+            used = self._used.get(cell_index, 0) + size
+            total = self._used.get("notebook", 0) + size
+            if used > self.cell_output_bytes or total > self.notebook_output_bytes:
+                if cell_index not in self._capped:
+                    self._capped.add(cell_index)
+                    cell.outputs.append(NotebookNode(
+                        output_type="stream", name="stderr",
+                        text=f"[output dropped by the autograder: more than "
+                             f"{self.cell_output_bytes} bytes in this cell or "
+                             f"{self.notebook_output_bytes} in the notebook]\n"))
+                    EVENTS.append("output limit: outputs beyond the cap were dropped")
+                return None
+            self._used[cell_index], self._used["notebook"] = used, total
+        return super().process_message(msg, cell, cell_index)
+
+    def _get_timeout(self, cell):
+        timeout = super()._get_timeout(cell)
+        if self._deadline is not None:
+            left = max(1, math.ceil(self._deadline - time.monotonic()))
+            timeout = left if timeout is None else min(timeout, left)
+        return timeout
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return super().preprocess_cell(cell, resources, index)
+        if self._deadline is None and self.notebook_timeout > 0:
+            self._deadline = time.monotonic() + self.notebook_timeout
+        if self._stopped is None and self._deadline is not None \
+                and time.monotonic() >= self._deadline:
+            self._stop(f"time limit: the notebook ran longer than {self.notebook_timeout:g} s")
+        if self._stopped is not None:
+            cell.outputs = [_error_output("NotRun", f"{self._stopped}; this cell did not run")]
+            return cell, resources
+        start = time.monotonic()
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            if self._deadline is not None and time.monotonic() >= self._deadline - 1:
+                self._stop(f"time limit: the notebook ran longer than {self.notebook_timeout:g} s")
+            else:
+                self._stop("kernel died (the code exited the process, crashed, or exceeded a "
+                           "memory or CPU limit)")
+            cell.outputs = list(cell.get("outputs", [])) + [
+                _error_output("KernelDied", self._stopped)]
+            return cell, resources
+        except CellTimeoutError:
+            # Interrupted at its timeout, the cell still did not stop (it catches
+            # KeyboardInterrupt, or is stuck in C code): stock nbgrader fails the
+            # whole submission here. The kernel is useless from now on.
+            self._stop(f"time limit: a cell ran past its {self.timeout} s timeout "
+                       "and ignored the interrupt")
+            cell.outputs = list(cell.get("outputs", [])) + [
+                _error_output("CellTimeoutError", self._stopped)]
+            return cell, resources
+        finally:
+            self._cell_seconds += time.monotonic() - start
+            if self._deadline is not None and time.monotonic() >= self._deadline \
+                    and self._stopped is None:
+                self._stop(f"time limit: the notebook ran longer than {self.notebook_timeout:g} s")
+
+    def _stop(self, reason: str) -> None:
+        self._stopped = reason
+        EVENTS.append(reason)
+
+
+def configure_worker(c, notebook_timeout: float, cell_timeout: float | None,
+                     output_bytes: int = 0) -> None:
+    """Swap Execute for RobustExecute in the course's autograde preprocessors."""
+    from nbgrader.converters import Autograde
+
+    current = c.Autograde.get("autograde_preprocessors") or \
+        Autograde.class_traits()["autograde_preprocessors"].default()
+    c.Autograde.autograde_preprocessors = [RobustExecute if p in (Execute, "Execute") else p
+                                           for p in current]
+    c.RobustExecute.notebook_timeout = float(notebook_timeout or 0)
+    if cell_timeout:
+        c.RobustExecute.timeout = int(math.ceil(cell_timeout))
+    if output_bytes:
+        c.RobustExecute.cell_output_bytes = 4 * int(output_bytes)
+        c.RobustExecute.notebook_output_bytes = 16 * int(output_bytes)
+
+
+def load_course_config(course_dir: Path):
+    """The traitlets config of ``course_dir/nbgrader_config.py`` (empty if absent)."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = Config()
+    if (Path(course_dir) / "nbgrader_config.py").exists():
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    return config
+
+
+def read_submission(db_url: str, course_id: str, assignment: str, student: str) -> dict:
+    """Everything autograde wrote about one submission, as plain data."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url, course_id) as gb:
+        sub = gb.find_submission(assignment, student)
+        notebooks = {}
+        for nb in sub.notebooks:
+            notebooks[nb.name] = {
+                "late_submission_penalty": nb.late_submission_penalty,
+                "grades": {g.name: {"auto_score": g.auto_score, "max_score": g.max_score,
+                                    "needs_manual_grade": g.needs_manual_grade}
+                           for g in nb.grades},
+                "comments": {c.name: c.auto_comment for c in nb.comments},
+            }
+        return {"timestamp": sub.timestamp.isoformat() if sub.timestamp else None,
+                "notebooks": notebooks}
+
+
+class Worker:
+    def __init__(self, shard: Path, course_dir: Path):
+        from nbgrader.coursedir import CourseDirectory
+
+        self.shard = Path(shard)
+        spec = json.loads((self.shard / "worker.json").read_text())
+        self.config = load_course_config(course_dir)
+        self.config.CourseDirectory.root = str(self.shard)
+        self.config.CourseDirectory.db_url = f"sqlite:///{self.shard / 'gradebook.db'}"
+        configure_worker(self.config, spec["timeout"], spec.get("cell_timeout"),
+                         spec.get("output_bytes", 0))
+        LIMITS.update(spec.get("sandbox") or {})
+        self.coursedir = CourseDirectory(config=self.config)
+        self.env = spec["env"]
+
+    def grade(self, task: dict) -> dict:
+        from nbgrader.converters import Autograde
+
+        EVENTS.clear()
+        STATS.clear()
+        RESTORED.clear()
+        start = time.monotonic()
+        assignment = task["assignment"]
+        cd = self.coursedir
+        submitted = Path(cd.format_path(cd.submitted_directory, ALIAS, assignment))
+        autograded = Path(cd.format_path(cd.autograded_directory, ALIAS, assignment))
+        for folder in (submitted.parent, autograded.parent):
+            if folder.exists():
+                shutil.rmtree(folder)
+        submitted.mkdir(parents=True)
+        for name, text in task["notebooks"].items():
+            (submitted / Path(name).name).write_text(text, encoding="utf-8")
+        if task.get("timestamp"):
+            (submitted / "timestamp.txt").write_text(task["timestamp"], encoding="utf-8")
+        _forget(cd.db_url, cd.course_id, assignment)
+        os.environ.update(self.env)
+        os.environ["AUTOGRADER_LOCKED"] = str(self.shard / f"locked-{assignment}.json")
+        os.environ.pop("AUTOGRADER_LOCKED_BASE", None)   # verify adds the decoys per notebook
+        os.environ["AUTOGRADER_EVENTS"] = str(self.shard / "events.jsonl")
+        (self.shard / "events.jsonl").unlink(missing_ok=True)
+
+        buffer = _ListHandler()
+        cd.assignment_id, cd.student_id = assignment, ALIAS
+        app = Autograde(coursedir=cd, config=self.config)
+        app.log.addHandler(buffer)
+        app.force, app.create_student = True, True
+        error = None
+        try:
+            app.start()
+        except Exception:  # noqa: BLE001 - reported as this submission's failure
+            error = traceback.format_exc()
+        finally:
+            app.log.removeHandler(buffer)
+            cd.assignment_id, cd.student_id = "", "*"
+            for jail in list(JAILS):
+                close_jail(jail)
+        _read_events(str(self.shard / "events.jsonl"))   # unsandboxed kernels write here
+        result = {"student": task["student"], "assignment": assignment, "events": list(EVENTS),
+                  "restored": list(RESTORED), "errors": buffer.errors, "error": error,
+                  "decoys": STATS.get("decoys", []), "autograded": None}
+        if autograded.is_dir():
+            result["autograded"] = {p.name: p.read_text(encoding="utf-8", errors="replace")
+                                    for p in sorted(autograded.iterdir())
+                                    if p.is_file() and p.suffix == ".ipynb"}
+        try:
+            result["gradebook"] = read_submission(cd.db_url, cd.course_id, assignment, ALIAS)
+        except Exception as exc:  # noqa: BLE001
+            result["gradebook"] = None
+            result["error"] = result["error"] or f"no gradebook entry: {exc}"
+        result["seconds"] = time.monotonic() - start
+        result["execute_seconds"] = STATS.get("execute", 0.0)
+        result["cell_seconds"] = STATS.get("cells", 0.0)
+        return result
+
+
+def _forget(db_url: str, course_id: str, assignment: str) -> None:
+    """Remove the previous submission graded in this shard: each starts from a clean slate
+    (a test cell the student deleted must not keep the previous student's score)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url, course_id) as gb:
+        for name in [a.name for a in gb.assignments]:
+            try:
+                gb.remove_submission(name, ALIAS)
+            except MissingEntry:
+                pass
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.errors: list = []
+
+    def emit(self, record):
+        try:
+            self.errors.append(record.getMessage()[-2000:])
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _die_with_parent() -> None:
+    """SIGTERM when ``grade`` dies, however it dies (Linux)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def main(argv: list[str]) -> int:
+    shard, course_dir = Path(argv[0]), Path(argv[1])
+    _die_with_parent()
+    if os.getppid() == 1:
+        return 1   # grade died before we could ask to die with it
+
+    def stop(*_):
+        for jail in list(JAILS):
+            close_jail(jail)
+        shutil.rmtree(shard, ignore_errors=True)
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, stop)
+    # The protocol owns the original stdout; anything else printed goes to stderr.
+    protocol = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    os.chdir(shard)
+    worker = Worker(shard, course_dir)
+    protocol.write(json.dumps({"ready": True}) + "\n")
+    try:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            task = json.loads(line)
+            try:
+                result = worker.grade(task)
+            except Exception:  # noqa: BLE001
+                result = {"student": task.get("student"), "assignment": task.get("assignment"),
+                          "error": traceback.format_exc(), "gradebook": None,
+                          "autograded": None, "events": list(EVENTS), "restored": [],
+                          "errors": [], "decoys": []}
+            protocol.write(json.dumps(result) + "\n")
+    finally:
+        for jail in list(JAILS):
+            close_jail(jail)
+        shutil.rmtree(shard, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

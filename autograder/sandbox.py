@@ -1,0 +1,347 @@
+"""The jail every grading kernel runs in: bubblewrap plus cgroups.
+
+One :class:`Sandbox` per kernel. :meth:`Sandbox.wrap` turns the kernel's
+command into a ``bwrap`` command line in which the kernel
+
+* sees, read-only, only what Python needs: ``/usr``, the interpreter, the venv,
+  the ``course`` package and the kernel's own launcher file; read-write only a
+  size-limited ``tmpfs`` home and ``/tmp`` and its own socket folder
+  (``dir``, on ``/dev/shm`` where it exists, whose pages count against the
+  memory limit). No course directory, ``source/``, gradebook or worker file;
+* has its own PID, IPC, UTS, network (none) and cgroup namespaces, a new
+  session (no TIOCSTI into the grader's terminal), an empty environment but
+  for a whitelist, no inherited file descriptors, and dies with its parent;
+  when bwrap's PID 1 exits, every process the kernel started dies too;
+* runs as ``nobody`` (uid 65534) with no capabilities when the grader is
+  root (bwrap without a user namespace, then ``setpriv``); otherwise as the
+  grader's own uid inside an unprivileged user namespace with every
+  capability dropped;
+* is limited as a whole tree by a memory cgroup (RAM + swap) and a pids
+  cgroup, where this machine lets the grader create cgroups (cgroup v1 or v2
+  under the grader's own cgroup). :func:`status` says which limits hold.
+
+:func:`status` probes once whether a sandbox can be had at all; ``grade``
+refuses to run without one unless told ``--unsandboxed``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BWRAP = shutil.which("bwrap") or "/usr/bin/bwrap"
+SETPRIV = shutil.which("setpriv") or "/usr/bin/setpriv"
+NOBODY = 65534
+HOME = "/home/student"
+LAUNCHER = "/opt/nn-grader/kernel_main.py"   # where autograder/kernel.py appears inside
+HOW_TO_GET_ONE = ("install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: "
+                  "dnf install bubblewrap) and allow user namespaces, or pass --unsandboxed "
+                  "to grade without isolation (only for submissions you trust)")
+ENV_KEEP = ("LANG", "LC_ALL", "MPLBACKEND", "PYDEVD_DISABLE_FILE_VALIDATION",
+            "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "MALLOC_ARENA_MAX")
+
+
+def _scratch_root() -> str:
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else tempfile.gettempdir()
+
+
+# --------------------------------------------------------------------------- cgroups
+
+def _own_cgroups() -> dict:
+    """controller -> this process's cgroup folder, for the memory and pids controllers."""
+    found = {}
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        for name in controllers.split(","):
+            if name in ("memory", "pids"):
+                found[name] = Path("/sys/fs/cgroup", name) / path.lstrip("/")
+        if controllers == "":   # cgroup v2 (pure, or hybrid under unified/)
+            for mount in (Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified")):
+                base = mount / path.lstrip("/")
+                try:
+                    enabled = (base / "cgroup.subtree_control").read_text().split()
+                except OSError:
+                    continue
+                for name in ("memory", "pids"):
+                    if name in enabled and name not in found:
+                        found[name] = base
+    return found
+
+
+class Cgroups:
+    """A fresh cgroup per controller under the grader's own, limiting one kernel tree."""
+
+    def __init__(self, memory_mb: int, pids: int, kind: str = "kernel"):
+        self.dirs: list[Path] = []
+        self.limits: list[str] = []
+        tag = f"nn-{kind}-{os.getpid()}-{time.monotonic_ns()}"
+        for controller, parent in _own_cgroups().items():
+            folder = parent / tag
+            if folder in self.dirs:
+                continue   # one v2 folder serves both controllers
+            try:
+                folder.mkdir()
+            except OSError:
+                continue
+            self.dirs.append(folder)
+            if (folder / "cgroup.controllers").exists():   # v2: one folder, both limits
+                settings = {"memory.max": memory_mb << 20, "memory.swap.max": 0,
+                            "pids.max": pids}
+            elif controller == "memory":          # v1: RAM, and RAM + swap
+                settings = {"memory.limit_in_bytes": memory_mb << 20,
+                            "memory.memsw.limit_in_bytes": memory_mb << 20}
+            else:
+                settings = {"pids.max": pids}
+            for key, value in settings.items():
+                if key.startswith("memory") and memory_mb <= 0:
+                    continue
+                try:
+                    (folder / key).write_text(str(value))
+                    self.limits.append(key)
+                except OSError:
+                    pass
+
+    @property
+    def memory(self) -> bool:
+        return any(k.startswith("memory") for k in self.limits)
+
+    @property
+    def pids(self) -> bool:
+        return "pids.max" in self.limits
+
+    def enter(self) -> None:
+        """Join every cgroup (called in the child between fork and exec)."""
+        for folder in self.dirs:
+            with open(folder / "cgroup.procs", "w") as f:
+                f.write(str(os.getpid()))
+
+    def close(self) -> None:
+        """Kill whatever is left in the cgroups (and cgroups below them), then remove them."""
+        for folder in self.dirs:
+            _remove_cgroup(folder)
+
+
+def _remove_cgroup(folder: Path) -> None:
+    try:
+        children = [p for p in folder.iterdir() if p.is_dir()]
+    except OSError:
+        return
+    for child in children:
+        _remove_cgroup(child)
+    for _ in range(200):   # up to 10 s for the killed to go
+        try:
+            pids = [int(p) for p in (folder / "cgroup.procs").read_text().split()]
+        except OSError:
+            break
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.05)
+    for _ in range(20):   # a memory cgroup may stay busy a moment after its last task
+        try:
+            folder.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
+def remove_stale_cgroups(min_age: float = 60.0) -> None:
+    """Empty cgroups a ``grade`` killed outright left behind (its pid gone, a minute old)."""
+    for parent in set(_own_cgroups().values()):
+        try:
+            entries = [p for p in parent.iterdir() if p.name.startswith("nn-")]
+        except OSError:
+            continue
+        for folder in entries:
+            pid = folder.name.split("-")[2] if folder.name.count("-") >= 3 else ""
+            try:
+                old = time.time() - folder.stat().st_mtime > min_age
+                empty = not (folder / "cgroup.procs").read_text().strip()
+            except OSError:
+                continue
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists() and old and empty:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
+
+
+# --------------------------------------------------------------------------- the jail
+
+def _read_only_paths(kernel_file: Path) -> list[tuple[str, str]]:
+    """(host path, sandbox path) of everything the kernel may read."""
+    paths = {"/usr", sys.prefix, sys.base_prefix, os.path.realpath(sys.executable),
+             _course_package()}
+    for name in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf"):
+        if os.path.exists(name):
+            paths.add(name)
+    kept: list[str] = []
+    for path in sorted(paths):   # a path inside another one comes with it
+        if not any(path.startswith(k.rstrip("/") + "/") for k in kept):
+            kept.append(path)
+    return [(p, p) for p in kept] + [(str(kernel_file), LAUNCHER)]
+
+
+def _parents(paths: list[str]) -> list[str]:
+    """Every folder above ``paths``, outermost first (bwrap would make them 0700)."""
+    found: list[str] = []
+    for path in paths:
+        parent = Path(path).parent
+        chain = []
+        while str(parent) != "/":
+            chain.append(str(parent))
+            parent = parent.parent
+        for folder in reversed(chain):
+            if folder not in found and not any(
+                    folder == p or folder.startswith(p.rstrip("/") + "/") for p in paths):
+                found.append(folder)
+    return found
+
+
+def _course_package() -> str:
+    """The installed ``course`` package's folder (not a namespace ``course/`` in the way)."""
+    for finder in sys.meta_path:
+        try:
+            spec = finder.find_spec("course", None)
+        except (AttributeError, ImportError, ValueError):
+            continue
+        if spec is not None and spec.origin and spec.origin.endswith("__init__.py"):
+            return str(Path(spec.origin).resolve().parent)
+    raise RuntimeError("the course package is not installed in this environment")
+
+
+def _font_cache() -> str | None:
+    """matplotlib's font list, so each kernel need not rebuild it (a second or more)."""
+    try:
+        import matplotlib
+        cache = Path(matplotlib.get_cachedir())
+    except Exception:  # noqa: BLE001 - no matplotlib: nothing to share
+        return None
+    lists = sorted(cache.glob("fontlist-*.json"))
+    return str(lists[-1]) if lists else None
+
+
+class Sandbox:
+    """One kernel's jail: its socket folder, its cgroups, and the bwrap command."""
+
+    def __init__(self, memory_mb: int = 2048, pids: int = 64, disk_mb: int = 64,
+                 kernel_file: Path | None = None):
+        self.root = os.geteuid() == 0
+        self.dir = tempfile.mkdtemp(prefix=f"nn-kernel-{os.getpid()}-", dir=_scratch_root())
+        if self.root:
+            os.chown(self.dir, NOBODY, NOBODY)
+        self.memory_mb, self.disk_mb = memory_mb, disk_mb
+        self.cgroups = Cgroups(memory_mb, pids)
+        self.kernel_file = kernel_file or Path(__file__).with_name("kernel.py")
+
+    def give(self, path: str) -> None:
+        """Let the kernel read a file the grader wrote into :attr:`dir`."""
+        if self.root:
+            os.chown(path, NOBODY, NOBODY)
+
+    def wrap(self, argv: list[str], env: dict) -> list[str]:
+        """The bwrap command line running ``argv`` (a Python command) in the jail."""
+        cmd = [BWRAP]
+        if self.root:   # no user namespace: the kernel drops to nobody with setpriv
+            cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                    "--unshare-cgroup-try"]
+        else:
+            cmd += ["--unshare-all", "--cap-drop", "ALL", "--uid", str(os.getuid())]
+        cmd += ["--die-with-parent", "--new-session", "--hostname", "grading",
+                "--clearenv", "--proc", "/proc", "--dev", "/dev"]
+        binds = _read_only_paths(self.kernel_file)
+        for folder in _parents([dst for _, dst in binds] + [self.dir]):
+            cmd += ["--perms", "0755", "--dir", folder]
+        for src, dst in binds:
+            cmd += ["--ro-bind", src, dst]
+        for link, target in (("/bin", "usr/bin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64"),
+                             ("/sbin", "usr/sbin")):
+            if os.path.islink(link):
+                cmd += ["--symlink", target, link]
+        size = str(self.disk_mb << 20)
+        cmd += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+                "--perms", "0777", "--size", size, "--tmpfs", HOME]
+        fonts = _font_cache()
+        if fonts:
+            cmd += ["--perms", "0777", "--dir", f"{HOME}/.mpl",
+                    "--ro-bind", fonts, f"{HOME}/.mpl/{Path(fonts).name}"]
+        cmd += ["--bind", self.dir, self.dir, "--chdir", HOME]
+        keep = {k: v for k, v in env.items() if k in ENV_KEEP or k.startswith("AUTOGRADER_")}
+        keep.update(HOME=HOME, TMPDIR="/tmp", MPLCONFIGDIR=f"{HOME}/.mpl", PYTHONNOUSERSITE="1",
+                    PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin", MPLBACKEND="Agg")
+        for key, value in sorted(keep.items()):
+            cmd += ["--setenv", key, value]
+        if self.root:
+            cmd += [SETPRIV, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+        return cmd + ["--"] * (not self.root) + argv
+
+    def close(self) -> None:
+        self.cgroups.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def kernel_argv(connection_file: str, extra: list | None = None) -> list[str]:
+    """The command that starts the kernel inside the jail (``extra``: kernel options, such
+    as nbgrader's ``--HistoryManager.hist_file=:memory:``)."""
+    return [sys.executable, LAUNCHER, "-f", connection_file] + [str(a) for a in extra or []]
+
+
+_STATUS: dict = {}
+
+
+def status() -> dict:
+    """Whether a sandbox works here: {"ok": bool, "reason": str, "memory": bool, "pids": bool}.
+
+    Runs the interpreter once inside a real jail and checks it is confined.
+    """
+    if _STATUS:
+        return _STATUS
+    if not os.path.exists(BWRAP):
+        _STATUS.update(ok=False, reason="bubblewrap (bwrap) is not installed", memory=False,
+                       pids=False)
+        return _STATUS
+    if os.geteuid() == 0 and not os.path.exists(SETPRIV):
+        _STATUS.update(ok=False, reason="setpriv (util-linux) is missing", memory=False,
+                       pids=False)
+        return _STATUS
+    box = Sandbox(memory_mb=256, pids=16)
+    try:
+        probe = ("import os, socket; s = socket.socket(); "
+                 "print(os.getuid(), os.getpid(), os.path.exists(%r), end=' ');"
+                 "\ntry: s.connect(('1.1.1.1', 53)); print('net')\n"
+                 "except OSError: print('nonet')" % str(Path(__file__).resolve()))
+        argv = [sys.executable, "-c", probe]
+        try:
+            proc = subprocess.run(box.wrap(argv, dict(os.environ)), capture_output=True,
+                                  text=True, timeout=60, preexec_fn=box.cgroups.enter,
+                                  stdin=subprocess.DEVNULL)
+            out = proc.stdout.split()
+        except (OSError, subprocess.SubprocessError) as exc:
+            proc, out = None, [str(exc)]
+        expected_uid = str(NOBODY if os.geteuid() == 0 else os.getuid())
+        if proc is not None and out == [expected_uid, "2", "False", "nonet"]:
+            _STATUS.update(ok=True, reason="", memory=box.cgroups.memory, pids=box.cgroups.pids)
+        else:
+            detail = (proc.stderr.strip().splitlines() or [""])[-1] if proc else out[0]
+            _STATUS.update(ok=False, memory=False, pids=False,
+                           reason=f"bubblewrap does not work here ({detail or out})")
+    finally:
+        box.close()
+    return _STATUS

@@ -1,0 +1,291 @@
+"""The attack corpus (tests/attacks/) graded in one sandboxed batch beside honest students.
+
+Every attack earns at most what its EXPECT allows or is flagged; the honest students (one of
+them with the id ``?*``, which nbgrader would take as a glob) keep full marks; nothing outside
+autograded/, feedback/, reports/ and the gradebook changes, during grading or in the seconds
+after it; no process of the batch survives; the batch completes. See tests/attacks/README.md.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import sandbox
+from autograder.config import REPO
+from autograder.grade import RESULTS_FILE, grade
+from autograder.pipeline import generate_release, make_course
+from autograder.submissions import fill, reference_sources
+
+pytestmark = pytest.mark.xdist_group("grade-attacks")
+
+ATTACKS = Path(__file__).parent / "attacks"
+CASES = sorted(p.stem for p in ATTACKS.glob("*.py") if not p.stem.startswith("_"))
+HONEST = ["honest", "?*"]
+NAME = "01_arrays"
+LIMITS = dict(workers=2, timeout=120, memory_mb=1024, cell_timeout=20, progress=False)
+WRITABLE = ("autograded", "feedback", "reports", "gradebook.db")
+
+
+def load(case: str):
+    spec = importlib.util.spec_from_file_location(f"attack_{case}", ATTACKS / f"{case}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Kit:
+    def __init__(self, release_nb, source_nb):
+        self.release_nb = release_nb
+        self.reference = reference_sources(source_nb)
+
+    def attack(self, code: str) -> str:
+        """The release, unsolved, with ``code`` in the first solution cell."""
+        return nbformat.writes(fill(self.release_nb, {next(iter(self.reference)): code}))
+
+    def honest_nb(self):
+        return fill(self.release_nb, self.reference)
+
+    @staticmethod
+    def text(nb) -> str:
+        return nbformat.writes(nb)
+
+
+def digest(course: Path) -> dict:
+    """Every file of the course outside what grading may write, with its hash."""
+    found = {}
+    for path in sorted(course.rglob("*")):
+        rel = path.relative_to(course)
+        if rel.parts[0] in WRITABLE or rel.name.startswith("gradebook.db"):
+            continue
+        if path.is_symlink():
+            found[str(rel)] = "link:" + os.readlink(path)
+        elif path.is_file():
+            found[str(rel)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def nobody_processes(since: float, grader: int | None = None) -> list:
+    """Processes of the sandbox user started after ``since`` (seconds since boot) in the
+    cgroups of the ``grade`` running as process ``grader`` (default: this one); other
+    sandboxes on a shared machine are not ours to count."""
+    grader = os.getpid() if grader is None else grader
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            uid = int(status.split("Uid:")[1].split()[0])
+            started = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+        except (OSError, IndexError, ValueError):
+            continue
+        zombie = status.split("State:")[1].split()[0] == "Z"   # dead, awaiting its reaper
+        try:
+            ours = f"nn-worker-{grader}-" in Path(f"/proc/{pid}/cgroup").read_text()
+        except OSError:
+            ours = False
+        if ours and uid == sandbox.NOBODY and started / ticks >= since and not zombie:
+            try:
+                found.append(f"{pid}: {Path(f'/proc/{pid}/cmdline').read_bytes()[:200]!r}")
+            except OSError:
+                found.append(pid)
+    return found
+
+
+def uptime() -> float:
+    return float(Path("/proc/uptime").read_text().split()[0])
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    if not sandbox.status()["ok"]:
+        pytest.fail(f"no sandbox here: {sandbox.status()['reason']}")
+    course = make_course(tmp_path_factory.mktemp("attacks") / "course", [NAME])
+    release = generate_release(course, NAME)
+    kit = Kit(nbformat.read(release / f"{NAME}.ipynb", as_version=4),
+              nbformat.read(course / "source" / NAME / f"{NAME}.ipynb", as_version=4))
+    submitted = course / "submitted"
+    for student in HONEST:
+        folder = submitted / student / NAME
+        folder.mkdir(parents=True)
+        (folder / f"{NAME}.ipynb").write_text(kit.text(kit.honest_nb()), encoding="utf-8")
+    for case in CASES:
+        folder = submitted / case / NAME
+        folder.mkdir(parents=True)
+        for rel, text in load(case).build(kit).items():
+            if rel == "symlink":
+                for name, target in text.items():
+                    (folder / name).symlink_to(target.format(course=course))
+                continue
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    before = digest(course)
+    started = uptime()
+    result = grade(course, None, **LIMITS)
+    results_file = (course / RESULTS_FILE).read_bytes()
+    gradebook = (course / "gradebook.db").read_bytes()
+    time.sleep(4)   # a daemon waiting for grade to exit would strike now
+    return dict(course=course, result=result, before=before, after=digest(course),
+                results_changed=(course / RESULTS_FILE).read_bytes() != results_file,
+                gradebook_changed=(course / "gradebook.db").read_bytes() != gradebook,
+                survivors=nobody_processes(started))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_attack(batch, case):
+    expect = load(case).EXPECT
+    got = batch["result"].get(case, NAME)
+    summary = f"{case}: {got.status} {got.score}/{got.max_score} reason={got.reason!r} flags={got.flags}"
+    assert got.sandbox, summary
+    if "status" in expect:
+        assert got.status == expect["status"], summary
+    if "max_score" in expect:
+        assert got.score <= expect["max_score"], summary
+    if "min_score" in expect:
+        assert got.score >= expect["min_score"], summary
+    if "reason" in expect:
+        assert expect["reason"] in got.reason, summary
+    for flag in expect.get("flags", []):
+        assert any(flag in f for f in got.flags), f"flag {flag!r} missing: {summary}"
+    autograded = batch["course"] / "autograded" / case / NAME
+    size = sum(p.stat().st_size for p in autograded.rglob("*") if p.is_file()) \
+        if autograded.exists() else 0
+    if "autograded_below" in expect:
+        assert size < expect["autograded_below"], f"{size} bytes: {summary}"
+    for text in expect.get("no_output", []):
+        if autograded.exists():
+            assert text not in (autograded / f"{NAME}.ipynb").read_text(), summary
+    if "skipped" in expect:
+        assert any(expect["skipped"] in s for s in batch["result"].skipped), \
+            batch["result"].skipped
+
+
+def test_honest_students_keep_full_marks(batch):
+    for student in HONEST:
+        got = batch["result"].get(student, NAME)
+        assert (got.status, got.score, got.max_score, got.flags) == ("graded", 20, 20, []), got
+
+
+def test_nothing_else_changes(batch):
+    assert batch["after"] == batch["before"]
+    assert not batch["results_changed"], "the results file changed after grade returned"
+    assert not batch["gradebook_changed"], "the gradebook changed after grade returned"
+
+
+def test_no_process_survives(batch):
+    assert batch["survivors"] == []
+
+
+def test_batch_completes(batch):
+    result = batch["result"]
+    assert {o.student for o in result.outcomes} == set(CASES) | set(HONEST)
+    saved = json.loads((batch["course"] / RESULTS_FILE).read_text())
+    assert saved["runs"][0]["sandbox"]["ok"] is True
+    assert all(e["sandbox"] is True for e in saved["submissions"])
+
+
+def test_killing_grade_leaves_nothing(tmp_path):
+    """SIGKILL of `grade` mid-batch: its workers and kernels die with it, their scratch folders
+    go, and the next run removes the rest (no hidden tests or solutions left in /tmp)."""
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+
+    from autograder.pipeline import nbgrader_env, submit
+
+    course = make_course(tmp_path / "course", [NAME])
+    release = generate_release(course, NAME)
+    stub = nbformat.read(release / f"{NAME}.ipynb", as_version=4)
+    from autograder.submissions import solution_cells
+    looping = fill(stub, {next(iter(solution_cells(stub))): "import time\ntime.sleep(60)"})
+    for student in ("a", "b"):
+        submit(course, student, NAME, text=nbformat.writes(looping))
+    started, begun = uptime(), time.time()
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", "--course-dir",
+                             str(course), "--workers", "2"], env=nbgrader_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(nobody_processes(started, proc.pid)) < 2:
+        time.sleep(0.5)
+    assert nobody_processes(started, proc.pid), "no sandboxed kernel started"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    scratch = [p for p in Path(tempfile.gettempdir()).glob(f"nn-grade-{proc.pid}-*")]
+    def workers():
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if f"nn-grade-{proc.pid}-".encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    found.append(pid)
+            except OSError:
+                pass
+        return found
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (nobody_processes(started, proc.pid) or workers() or any(
+            list(p.glob("shard-*")) for p in scratch)):
+        time.sleep(0.5)
+    assert nobody_processes(started, proc.pid) == []
+    assert workers() == []
+    assert not any(list(p.glob("shard-*")) for p in scratch)
+    left = [p for p in Path("/dev/shm").glob("nn-kernel-*")
+            if p.stat().st_mtime >= begun and not Path(f"/proc/{p.name.split('-')[2]}").exists()]
+    assert left == [], "a dead worker's jail is left"
+    from autograder.grade import _remove_stale_scratch
+    _remove_stale_scratch()
+    assert not [p for p in scratch if p.exists()]
+    sandbox.remove_stale_cgroups(min_age=0)
+    cgroups = [p for parent in set(sandbox._own_cgroups().values())
+               for p in parent.glob(f"nn-*-{proc.pid}-*")]
+    assert cgroups == [], "the killed grade's cgroups are left"
+
+
+def test_a_killed_worker_fails_only_its_submission(tmp_path):
+    """A worker process SIGKILLed mid-notebook: that submission fails with a reason, the other
+    is graded on a fresh worker, grade returns normally."""
+    import signal
+    import threading
+
+    from autograder.pipeline import submit
+    from autograder.submissions import solution_cells
+
+    course = make_course(tmp_path / "course", [NAME])
+    release = generate_release(course, NAME)
+    stub = nbformat.read(release / f"{NAME}.ipynb", as_version=4)
+    source = nbformat.read(course / "source" / NAME / f"{NAME}.ipynb", as_version=4)
+    slow = fill(stub, {next(iter(solution_cells(stub))): "import time\ntime.sleep(30)"})
+    submit(course, "a_slow", NAME, text=nbformat.writes(slow))    # graded first
+    submit(course, "z_honest", NAME, text=nbformat.writes(fill(stub, reference_sources(source))))
+    started = uptime()
+    me = str(os.getpid())
+
+    def kill_the_slow_worker():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+                except OSError:
+                    continue
+                if stat[1] == me and b"autograder.run" in cmd and nobody_processes(started):
+                    time.sleep(3)   # the slow notebook is asleep in its first cell by now
+                    os.kill(int(pid), signal.SIGKILL)
+                    return
+            time.sleep(0.3)
+
+    killer = threading.Thread(target=kill_the_slow_worker)
+    killer.start()
+    result = grade(course, None, workers=1, timeout=60, memory_mb=1024, progress=False)
+    killer.join()
+    slow_outcome, honest_outcome = result.get("a_slow", NAME), result.get("z_honest", NAME)
+    assert slow_outcome.status == "failed" and "worker died" in slow_outcome.reason, slow_outcome
+    assert (honest_outcome.status, honest_outcome.score) == ("graded", 20), honest_outcome
