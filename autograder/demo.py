@@ -141,25 +141,23 @@ def score_table(scores, kinds: dict | None = None) -> str:
 
 
 def grade_course(course_dir: Path, names: list[str], workers: int | None = None,
-                 timeout: float = 300.0, memory_mb: int = 2048):
-    """Grade ``submitted/`` of ``names``; returns (how, summary text or None).
+                 timeout: float = 300.0, memory_mb: int = 2048) -> str:
+    """Grade ``submitted/`` of ``names`` in the sandbox; returns the summary text."""
+    from .grade import grade
 
-    Uses the parallel, fault-tolerant ``autograder.grade.grade`` when it is
-    there, stock ``nbgrader autograde`` (sequential, one assignment at a time)
-    otherwise.
-    """
-    try:
-        from .grade import grade
-    except ImportError:
-        grade = None
-    if grade is not None:
-        result = grade(Path(course_dir), names, workers, timeout, memory_mb, progress=True)
-        return "autograder.grade", result.summary()
-    for name in names:
-        # check=False: one broken submission must not stop the others.
-        nbgrader(Path(course_dir), "autograde", name, "--force", check=False)
-        print(f"   {name} graded")
-    return "nbgrader autograde", None
+    result = grade(Path(course_dir), names, workers, timeout, memory_mb, progress=True)
+    return result.summary()
+
+
+def require_sandbox() -> None:
+    """The demo grades as a real class is graded, in the sandbox: say so before
+    anything is touched when this machine has none."""
+    from . import sandbox
+
+    status = sandbox.status()
+    if not status["ok"]:
+        raise DemoError(f"no sandbox for the grading kernels: {status['reason']}; "
+                        f"{sandbox.HOW_TO_GET_ONE}")
 
 
 def write_feedback(course_dir: Path, names: list[str], workers: int, say) -> tuple[int, int]:
@@ -191,6 +189,7 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
     from .report import write_report
     from .simulate import class_mix, legend, simulate
 
+    require_sandbox()
     course_dir = prepare_scratch(DEFAULT_DIR if course_dir is None else Path(course_dir))
     workers = workers or os.cpu_count() or 1
     names = assignments()
@@ -227,10 +226,8 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
     print(f"   every submission's mistakes, alternatives and tricks: "
           f"{_show(course / 'simulated-class.txt')}")
     stage("release", f"3/5 grade: {notebooks} submissions")
-    how, summary = grade_course(course, names, workers)
-    say(f"   graded with {how}")
-    if summary:
-        print("   " + summary.replace("\n", "\n   "))
+    summary = grade_course(course, names, workers)
+    print("   " + summary.replace("\n", "\n   "))
     stage("grade", f"4/5 feedback: {notebooks} HTML files, hidden tests not shown")
     done, failed = write_feedback(course, names, workers, say)
     say(f"   {done} feedback files in {_show(course / 'feedback')}"

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import nbformat
 
+from .sanitize import sanitize_notebook_file
+
 NUMBER = (int, float)
 
 
@@ -122,7 +124,11 @@ def _write_autograded(course, task, notebooks: dict, dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for name, text in notebooks.items():
         nbformat.reads(text, as_version=4)   # a notebook, or BadAnswer's cousin: ValueError
-        (dest / Path(name).name).write_text(text, encoding="utf-8")
+        path = dest / Path(name).name
+        path.write_text(text, encoding="utf-8")
+        # formgrader renders this notebook in the instructor's browser: nothing
+        # active from the student's markdown or outputs may reach it.
+        sanitize_notebook_file(path)
     if task.timestamp:
         (dest / "timestamp.txt").write_text(task.timestamp, encoding="utf-8")
 

@@ -156,6 +156,8 @@ def collect(course_dir: Path, db_url: str | None = None) -> Course:
             continue
         sub.status = entry.get("status") or "graded"
         sub.flags = [str(f) for f in entry.get("flags") or []]
+        if entry.get("sandbox") is False:   # grade --unsandboxed: say so wherever it shows
+            sub.flags.append("unsandboxed: graded without OS isolation (grade --unsandboxed)")
         sub.reason = str(entry.get("reason") or "")
         used.append(entry)
     results = used
