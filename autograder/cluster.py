@@ -9,7 +9,7 @@ shared file system:
 * :class:`RemoteSpec` is what every task needs besides its submission: the
   template gradebook (assignment definitions), the non-notebook files of
   ``source/`` (data files nbgrader copies next to each notebook), the
-  course's ``nbgrader_config.py`` *text*, the digests of the locked cells and
+  course's configuration (without its gradebook URL), the digests of the locked cells and
   the limits. It travels once to each worker (a Dask task of its own, so
   the scheduler can recompute it when the worker holding it dies);
 * a task carries one submission as text (:class:`autograder.check.Task`'s
@@ -38,6 +38,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
+import pickle
 import shutil
 import threading
 import time
@@ -89,7 +90,7 @@ class RemoteSpec:
     locked: dict            # assignment -> [sha256 of every locked cell]
     worker: dict            # limits and kernel environment (pool.ShardSpec.worker)
     memory_mb: int
-    config: str             # the course's nbgrader_config.py, as text
+    config: str             # nbgrader_config.py for the worker (:func:`_config_text`)
     sandbox: bool           # refuse to grade without a working sandbox
 
     @classmethod
@@ -97,11 +98,22 @@ class RemoteSpec:
         files, rel = {}, {}
         for name, (src, relative) in spec.sources.items():
             files[name], rel[name] = _read_tree(Path(src)), relative
-        config = Path(course_root) / "nbgrader_config.py"
-        text = config.read_text(encoding="utf-8") if config.is_file() else ""
         digest = hashlib.sha256(spec.template)
         return cls(f"{uuid.uuid4().hex[:8]}{digest.hexdigest()[:8]}", spec.template, files,
-                   rel, spec.locked, spec.worker, spec.memory_mb, text, sandbox)
+                   rel, spec.locked, spec.worker, spec.memory_mb, _config_text(course_root),
+                   sandbox)
+
+
+def _config_text(course_root: Path) -> str:
+    """The course's configuration as a worker's ``nbgrader_config.py``: evaluated here (its
+    imports and paths are the instructor's), without the gradebook URL (which may hold a
+    password) or the course root, neither of which a worker uses."""
+    from .run import load_course_config
+
+    config = load_course_config(Path(course_root))
+    for name in ("db_url", "root"):
+        config.CourseDirectory.pop(name, None)
+    return f"import pickle\nc.merge(pickle.loads({pickle.dumps(config)!r}))\n"
 
 
 def _read_tree(src: Path) -> dict:
