@@ -198,7 +198,7 @@ def _close(token: str) -> None:
     if local is None:
         return
     for proc in list(local.procs.values()):
-        proc.stop()
+        proc.kill()     # idle at the end of a run; grading a cancelled task after Ctrl-C
     for log in local.logs:
         log.close()
     shutil.rmtree(local.folder, ignore_errors=True)

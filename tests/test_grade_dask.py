@@ -259,6 +259,8 @@ def test_a_worker_killed_mid_task_costs_one_retry(cluster, courses):
     while _processes_under(cluster.root / "w1") and time.monotonic() < deadline:
         time.sleep(0.5)
     assert _processes_under(cluster.root / "w1") == []
+    # Its grading process removed its shard as it died: no hidden tests left on that disk.
+    assert not list((cluster.root / "w1").glob("**/gradebook.db"))
 
     # A rerun grades nothing that is done; --force regraded everything above.
     code, out, err = _grade_cli(courses["dask"], "--scheduler", cluster.address)
@@ -287,6 +289,42 @@ def test_a_worker_without_a_sandbox_is_refused(cluster, courses):
         _stop(cluster.workers.pop("nosandbox"))
 
 
+def _after_first_result(then):
+    """``wait`` for _grade_cli: ``then()`` once the progress bar shows the first result."""
+    def wait(proc):
+        deadline = time.monotonic() + 300
+        seen = ""
+        while time.monotonic() < deadline and proc.poll() is None:
+            seen += os.read(proc.stderr.fileno(), 4096).decode(errors="replace")
+            if f"1/{STUDENTS}" in seen:
+                then(proc)
+                return
+        pytest.fail(f"no first result: {seen}")
+    return wait
+
+
+def test_ctrl_c_stops_cleanly(cluster, courses):
+    """SIGINT after the first result: exit 130, the results saved, every task cancelled and
+    the workers' scratch folders removed."""
+    results = courses["dask"] / RESULTS_FILE
+    stamp = json.loads(results.read_text())["updated"]
+    time.sleep(1.1)
+    code, out, err = _grade_cli(courses["dask"], "--scheduler", cluster.address, "--force",
+                                wait=_after_first_result(lambda p: p.send_signal(signal.SIGINT)),
+                                timeout=120)
+    assert code == 130, out + err
+    assert "interrupted" in err and "Traceback" not in err, err
+    assert json.loads(results.read_text())["updated"] != stamp
+    with cluster.client() as c:
+        deadline = time.monotonic() + 60
+        while any(c.processing().values()) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not any(c.processing().values()), c.processing()
+    for name, proc in cluster.workers.items():
+        if proc.poll() is None:     # (w1, killed above, could not tidy up)
+            assert not list((cluster.root / name).glob("**/nn-grade-*")), name
+
+
 def test_a_lost_scheduler_fails_the_run_cleanly(cluster, courses):
     """Last: the scheduler dies after the first result; grade exits 1 with a reason, saves
     what it received, and leaves no process behind."""
@@ -294,18 +332,9 @@ def test_a_lost_scheduler_fails_the_run_cleanly(cluster, courses):
     stamp = json.loads(results.read_text())["updated"]
     time.sleep(1.1)     # a later "updated" second for this run's save
 
-    def kill_scheduler_after_first(proc):
-        deadline = time.monotonic() + 300
-        seen = ""
-        while time.monotonic() < deadline and proc.poll() is None:
-            seen += os.read(proc.stderr.fileno(), 4096).decode(errors="replace")
-            if f"1/{STUDENTS}" in seen:
-                _stop(cluster.scheduler, signal.SIGKILL)
-                return
-        pytest.fail(f"no first result: {seen}")
-
+    kill = _after_first_result(lambda p: _stop(cluster.scheduler, signal.SIGKILL))
     code, out, err = _grade_cli(courses["dask"], "--scheduler", cluster.address, "--force",
-                                wait=kill_scheduler_after_first, timeout=180)
+                                wait=kill, timeout=180)
     assert code == 1, out + err
     assert "lost the connection to the Dask scheduler" in err, err
     assert "not graded" in err and "Run grade again" in err, err
