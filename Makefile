@@ -63,6 +63,7 @@ release: $(STAMP)
 # simulated class of 40+ notebooks: identical scores, both wall times, ratio.
 bench: $(STAMP)
 	$(BIN)/python -m autograder.bench
+	$(BIN)/python -m autograder.bench_dask
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=release

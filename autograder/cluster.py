@@ -50,6 +50,7 @@ ENV_VAR = "NN_GRADER_SCHEDULER"     # the scheduler's address, when --scheduler 
 CONFIG_SECTION = "DaskCluster"      # c.DaskCluster.scheduler = "tcp://..." in nbgrader_config.py
 CONNECT_TIMEOUT = 30.0              # seconds to reach the scheduler
 NO_WORKERS_GRACE = 600.0            # seconds with tasks pending and no worker before giving up
+STALE_RUN = 900.0                   # an idle run this old on a worker: its client is gone
 SKIP_PARTS = {".ipynb_checkpoints", "__pycache__"}
 
 
@@ -147,10 +148,12 @@ class _Local:
     shard_spec: object
     procs: dict = field(default_factory=dict)     # thread id -> WorkerProcess
     logs: list = field(default_factory=list)
+    busy: int = 0                                 # tasks running now
+    used: float = field(default_factory=time.monotonic)
 
 
 _RUNS: dict = {}
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
 
 
 def _scratch_root() -> Path:
@@ -168,8 +171,9 @@ def _local(spec: RemoteSpec) -> _Local:
     with _LOCK:
         if spec.token in _RUNS:
             return _RUNS[spec.token]
-        for token in list(_RUNS):     # an earlier run's processes and files
-            _close(token)
+        for token, run in list(_RUNS.items()):   # runs whose client went without tidying up
+            if not run.busy and time.monotonic() - run.used > STALE_RUN:
+                _close(token)
         folder = _scratch_root() / f"nn-grade-{os.getpid()}-{spec.token}"
         course = folder / "course"
         course.mkdir(parents=True, exist_ok=True)
@@ -233,20 +237,25 @@ def grade_on_worker(spec: RemoteSpec, payload: dict, task_timeout: float) -> dic
         if not status["ok"]:
             raise NoSandbox(f"this worker has no sandbox ({status['reason']}); "
                             f"{jail.HOW_TO_GET_ONE}")
-    local = _local(spec)
-    thread = threading.get_ident()
-    proc = local.procs.get(thread)
-    if proc is None:
-        log = open(local.folder / f"worker-{len(local.logs)}.log", "w")
-        local.logs.append(log)
-        proc = WorkerProcess(local.folder / f"shard-{len(local.logs)}", local.shard_spec,
-                             local.course, log)
-        local.procs[thread] = proc
+    with _LOCK:
+        local = _local(spec)
+        local.busy += 1
+        thread = threading.get_ident()
+        proc = local.procs.get(thread)
+        if proc is None:
+            log = open(local.folder / f"worker-{len(local.logs)}.log", "w")
+            local.logs.append(log)
+            proc = WorkerProcess(local.folder / f"shard-{len(local.logs)}", local.shard_spec,
+                                 local.course, log)
+            local.procs[thread] = proc
     try:
         return proc.run(payload, task_timeout)
     except Exception:
         proc.kill()     # could not start: retried once (elsewhere, if Dask can)
         raise
+    finally:
+        local.busy -= 1
+        local.used = time.monotonic()
 
 
 # --------------------------------------------------------------------------- the client
@@ -338,7 +347,7 @@ class Executor:
 
         received, total = set(), len(keys)
         self._received = 0
-        empty_since = None
+        empty_since, asked = None, 0.0
         while len(received) < total:
             batch = pending.next_batch(block=False) if pending.has_ready() else []
             if not batch:
@@ -347,11 +356,13 @@ class Executor:
                     return
                 if pending.is_empty():
                     return
-                try:
-                    nthreads = client.nthreads() if client.status == "running" else {}
-                except Exception:  # noqa: BLE001 - the scheduler is gone
-                    nthreads = {}
-                empty_since = None if nthreads else (empty_since or time.monotonic())
+                if time.monotonic() - asked > 5:
+                    asked = time.monotonic()
+                    try:
+                        nthreads = client.nthreads() if client.status == "running" else {}
+                    except Exception:  # noqa: BLE001 - the scheduler is gone
+                        nthreads = {}
+                    empty_since = None if nthreads else (empty_since or time.monotonic())
                 if empty_since and time.monotonic() - empty_since > NO_WORKERS_GRACE:
                     self.lost = (f"no Dask worker at {self.where} for "
                                  f"{NO_WORKERS_GRACE:.0f} s")
