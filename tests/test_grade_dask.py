@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.cluster import RemoteSpec
+from autograder.cluster import RemoteSpec, worker_status
 from autograder.grade import RESULTS_FILE, grade
 from autograder.pipeline import autograde, make_course, nbgrader_env, read_scores
 from autograder.simulate import class_mix, simulate
@@ -178,12 +178,13 @@ def courses(tmp_path_factory, postgres_url):  # noqa: F811
     return made
 
 
-def test_no_course_path_travels(courses):
+def test_no_course_path_travels(courses, monkeypatch):
     """What a task carries names nothing on the instructor's machine (no shared file system),
     and no database password: the workers get the configuration without the gradebook URL."""
     from autograder.definitions import Course
     from autograder.grade import DEFAULT_OUTPUT_BYTES, _shard_spec
 
+    monkeypatch.setenv("PATH", nbgrader_env()["PATH"])   # nbgrader runs alembic
     course = Course(courses["dask"])
     defs = course.definitions([NAME])
     limits = {"timeout": 60, "cell_timeout": 30, "memory_mb": 1024,
@@ -223,6 +224,13 @@ def test_cluster_grades_as_local_and_stock(cluster, courses):
     assert sorted(p.name for p in (courses["dask"] / "autograded").iterdir()) == sorted(kinds)
     with cluster.client() as c:   # the run leaves the shared scheduler as it found it
         assert c.run_on_scheduler(lambda dask_scheduler: dask_scheduler.allowed_failures) == 3
+        # Each worker ran in its own folder, with a working sandbox, away from every course.
+        seen = c.run(worker_status)
+        assert len(seen) == 2
+        for status in seen.values():
+            cwd = Path(status["cwd"])
+            assert cwd.parent == cluster.root and status["sandbox"]["ok"], status
+            assert not any(cwd.is_relative_to(courses[k]) for k in ("stock", "local", "dask"))
     for name in cluster.workers:   # each worker's scratch: nothing of the run is left
         assert not list((cluster.root / name).glob("**/nn-grade-*")), name
 
