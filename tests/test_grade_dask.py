@@ -352,3 +352,19 @@ def test_a_lost_scheduler_fails_the_run_cleanly(cluster, courses):
     saved = json.loads(results.read_text())
     assert saved["updated"] != stamp, "the finished results were not saved"
     assert len(saved["submissions"]) == STUDENTS
+
+
+def test_the_scheduler_comes_from_option_environment_or_config(tmp_path, monkeypatch):
+    from autograder.cluster import address
+
+    (tmp_path / "nbgrader_config.py").write_text(
+        'c = get_config()\nc.DaskCluster.scheduler = "tcp://from-config:8786"\n')
+    monkeypatch.delenv("NN_GRADER_SCHEDULER", raising=False)
+    assert address(None, tmp_path) == "tcp://from-config:8786"
+    monkeypatch.setenv("NN_GRADER_SCHEDULER", "tcp://from-env:8786")
+    assert address(None, tmp_path) == "tcp://from-env:8786"
+    assert address("tcp://from-option:8786", tmp_path) == "tcp://from-option:8786"
+    assert address("local", tmp_path) is None
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    monkeypatch.delenv("NN_GRADER_SCHEDULER")
+    assert address(None, tmp_path) is None
