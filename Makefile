@@ -63,6 +63,7 @@ release: $(STAMP)
 # simulated class of 40+ notebooks: identical scores, both wall times, ratio.
 bench: $(STAMP)
 	$(BIN)/python -m autograder.bench
+	$(BIN)/python -m autograder.bench_dask
 
 # The student bundle (released notebooks, the course package, pinned
 # requirements, a how-to) in scratch/nn-from-scratch-student/ and .zip; for some

@@ -84,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unsandboxed", action="store_true",
                    help="run kernels without the bubblewrap sandbox (only for trusted "
                         "submissions; results and report say 'unsandboxed')")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="grade on this Dask cluster, e.g. tcp://HOST:8786 (default: "
+                        "$NN_GRADER_SCHEDULER, else c.DaskCluster.scheduler in "
+                        "nbgrader_config.py, else this machine; 'local': this machine)")
+    p.add_argument("--force", action="store_true",
+                   help="on a cluster, regrade submissions an earlier run graded (this "
+                        "machine always regrades everything)")
 
     p = _course_command(commands, "feedback", "per-student HTML feedback under feedback/")
     p.add_argument("--student", default=None, help="only this student")
@@ -184,7 +191,8 @@ def main(argv=None) -> int:
         from .grade import run
         return run(args.course_dir or REPO, args.assignments, args.workers, args.timeout,
                    args.memory, args.cell_timeout, students=args.student,
-                   sandbox=not args.unsandboxed)
+                   sandbox=not args.unsandboxed, scheduler=args.scheduler,
+                   force=args.force)
     elif args.command == "check-tests":
         from .checktests import run
         from .config import REPO

@@ -34,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import cluster
 from . import sandbox as jail
 from .check import Task, precheck
 from .config import ASSIGNMENTS
@@ -64,20 +65,24 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
           timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
           progress: bool = True, cell_timeout: float | None = None,
           output_bytes: int = DEFAULT_OUTPUT_BYTES,
-          students: list[str] | None = None, sandbox: bool = True) -> GradeResult:
+          students: list[str] | None = None, sandbox: bool = True,
+          scheduler: str | None = None, force: bool = True) -> GradeResult:
     """Autograde every submission of ``assignments`` (default: all) of ``course_dir``.
 
     ``timeout``: wall-clock seconds per notebook; ``cell_timeout``: seconds per
     cell (default: the course's ``Execute.timeout``, capped at ``timeout``);
     ``memory_mb``: memory per kernel (0: no limit); ``students``: only these
     students (default: everyone in ``submitted/``); ``sandbox``: False grades
-    without isolation.
+    without isolation; ``scheduler``: grade on this Dask cluster (:mod:`autograder.cluster`),
+    where ``force=False`` skips what an earlier run graded.
     """
     from nbgrader.api import Gradebook
 
     start = time.monotonic()
-    status = jail.status() if sandbox else {"ok": False, "reason": "--unsandboxed",
-                                            "memory": False, "pids": False}
+    executor = cluster.connect(scheduler, sandbox) if scheduler else None
+    status = executor.status if executor else (
+        jail.status() if sandbox else {"ok": False, "reason": "--unsandboxed",
+                                       "memory": False, "pids": False})
     if sandbox and not status["ok"]:
         raise SandboxUnavailable(f"no sandbox for the grading kernels: {status['reason']}; "
                                  f"{jail.HOW_TO_GET_ONE}")
@@ -102,6 +107,11 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
             found.append((student, assignment, folder))
         else:
             skipped.append(f"submitted/{student}/{assignment}: not an assignment of this course")
+    if executor and not force:
+        found, done = cluster.pending(course, found)
+        if done:
+            skipped.append(f"{done} submission(s) graded before and unchanged since "
+                           "(--force regrades them)")
     names = sorted({a for _, a, _ in found},
                    key=lambda a: (ASSIGNMENTS.index(a) if a in ASSIGNMENTS else 99, a))
     course.ensure_in_gradebook(names)
@@ -122,6 +132,8 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
         configured = course.config.Execute.get("timeout", 30)
         cell_timeout = min(float(configured or timeout), float(timeout)) if timeout else None
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
+    if executor:
+        workers = executor.threads
     limits = {"timeout": timeout, "cell_timeout": cell_timeout, "memory_mb": memory_mb,
               "output_bytes": output_bytes}
     bar = Progress(len(found), progress)
@@ -142,12 +154,14 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
                 outcomes[outcome.key] = outcome
                 bar.update(outcome)
 
-            run_all(Path(tmp), spec, course.root, jobs, workers,
-                    (timeout or 3600) + WORKER_SLACK, collect)
+            (executor or run_all)(Path(tmp), spec, course.root, jobs, workers,
+                                  (timeout or 3600) + WORKER_SLACK, collect)
 
     result = GradeResult(sorted(outcomes.values(), key=lambda o: o.key),
                          time.monotonic() - start, workers, limits, dict(status), skipped)
     save_results(course.root, result)
+    if executor:
+        executor.finish()   # Ctrl-C or a lost scheduler: raised once what finished is saved
     return result
 
 
@@ -238,7 +252,7 @@ def _remove_stale_scratch() -> None:
 
 def run(course_dir: Path, assignments: list[str] | None, workers: int | None, timeout: float,
         memory_mb: int, cell_timeout: float | None = None, students: list[str] | None = None,
-        sandbox: bool = True) -> int:
+        sandbox: bool = True, scheduler: str | None = None, force: bool = False) -> int:
     """The CLI: grade, print the summary. 0: every submission graded; 1: some failed;
     2: nothing could be graded (no sandbox, unknown assignment, no course)."""
     course_dir = Path(course_dir)
@@ -246,12 +260,20 @@ def run(course_dir: Path, assignments: list[str] | None, workers: int | None, ti
         print(f"grade: {course_dir} is not a course directory", file=sys.stderr)
         return 2
     try:
+        scheduler = cluster.address(scheduler, course_dir)
         result = grade(course_dir, assignments or None, workers, timeout, memory_mb,
                        progress=True, cell_timeout=cell_timeout, students=students,
-                       sandbox=sandbox)
-    except (SandboxUnavailable, UnknownAssignment, FileNotFoundError) as exc:
+                       sandbox=sandbox, scheduler=scheduler, force=force or not scheduler)
+    except cluster.SchedulerLost as exc:
+        print(f"grade: {exc}", file=sys.stderr)
+        return 1
+    except (SandboxUnavailable, UnknownAssignment, FileNotFoundError,
+            cluster.ClusterError) as exc:
         print(f"grade: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("grade: interrupted; what was graded so far is in the gradebook", file=sys.stderr)
+        return 130
     if students:
         missing = sorted(set(students) - {o.student for o in result.outcomes})
         if missing:
