@@ -151,7 +151,7 @@ def grade_course(course_dir: Path, names: list[str], workers: int | None = None,
 
 def require_sandbox() -> None:
     """The demo grades as a real class is graded, in the sandbox: say so before
-    anything is touched when this machine has none."""
+    anything is graded when this machine has none."""
     from . import sandbox
 
     status = sandbox.status()
@@ -189,8 +189,8 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
     from .report import write_report
     from .simulate import class_mix, legend, simulate
 
-    require_sandbox()
     course_dir = prepare_scratch(DEFAULT_DIR if course_dir is None else Path(course_dir))
+    require_sandbox()
     workers = workers or os.cpu_count() or 1
     names = assignments()
     notebooks = students * len(names)

@@ -72,7 +72,7 @@ def due_dates(course_dir: Path) -> dict:
     from nbgrader.api import Gradebook
     from nbgrader.coursedir import CourseDirectory
 
-    from .gradeworker import load_course_config
+    from .run import load_course_config
 
     config = load_course_config(course_dir)
     if "root" not in config.CourseDirectory:

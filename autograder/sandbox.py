@@ -265,18 +265,22 @@ class Sandbox:
             cmd += ["--unshare-all", "--cap-drop", "ALL", "--uid", str(os.getuid())]
         cmd += ["--die-with-parent", "--new-session", "--hostname", "grading",
                 "--clearenv", "--proc", "/proc", "--dev", "/dev"]
+        # The writable tmpfs folders first: a venv or course/ that lives under
+        # /tmp (a clone in /tmp, say) is then bound read-only on top of the
+        # empty /tmp instead of being hidden by it.
+        size = str(self.disk_mb << 20)
+        cmd += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+                "--perms", "0777", "--size", size, "--tmpfs", HOME]
         binds = _read_only_paths(self.kernel_file)
         for folder in _parents([dst for _, dst in binds] + [self.dir]):
-            cmd += ["--perms", "0755", "--dir", folder]
+            if folder not in ("/tmp", HOME):   # already there, writable for the kernel
+                cmd += ["--perms", "0755", "--dir", folder]
         for src, dst in binds:
             cmd += ["--ro-bind", src, dst]
         for link, target in (("/bin", "usr/bin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64"),
                              ("/sbin", "usr/sbin")):
             if os.path.islink(link):
                 cmd += ["--symlink", target, link]
-        size = str(self.disk_mb << 20)
-        cmd += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp",
-                "--perms", "0777", "--size", size, "--tmpfs", HOME]
         fonts = _font_cache()
         if fonts:
             cmd += ["--perms", "0777", "--dir", f"{HOME}/.mpl",
