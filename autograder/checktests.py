@@ -2,8 +2,8 @@
 
 Each catalogue entry is judged on a submission made from the released notebook
 with the instructor's solution in every solution cell except the entry's
-exercise, which gets the entry's code; submissions go through the real nbgrader
-pipeline. A wrong entry must lose points in its own exercise's test cells; a
+exercise, which gets the entry's code; submissions are graded by ``grade``
+(:mod:`autograder.batch`: nbgrader's own autograde, stock scores). A wrong entry must lose points in its own exercise's test cells; a
 correct entry must lose none anywhere.
 
 Grading one notebook per entry costs a kernel start and a full notebook run
@@ -30,8 +30,8 @@ import nbformat
 
 from . import catalogue, signatures
 from .config import REPO, assignments
-from .release import build_release
-from .sharded import grade_submissions
+from .batch import grade_batch
+from .pipeline import generate_release, make_course
 from .submissions import crashing_sources, fill, reference_sources
 
 REFERENCE = "reference"
@@ -106,76 +106,121 @@ def pack(entries: list[catalogue.Entry], depends: dict) -> list[list[catalogue.E
     return groups
 
 
-def check_assignment(name: str, work_dir: Path, workers: int = 1, course_dir: Path = REPO):
-    """Grade the reference and every catalogue entry of ``name`` (from ``course_dir/source``).
+class AssignmentCheck:
+    """One assignment's catalogue, judged in three rounds of grading (each round of every
+    assignment is one batch): probes, packed groups, then entries alone."""
 
-    Returns (exercises, depends, verdicts, notebooks graded).
-    """
-    source_nb = nbformat.read(Path(course_dir) / "source" / name / f"{name}.ipynb", as_version=4)
-    release_nb = nbformat.read(build_release([name], work_dir / "release", course_dir)[0]
-                               / f"{name}.ipynb", as_version=4)
-    reference = reference_sources(source_nb)
-    exercises = list(reference)
-    entries = catalogue.load(name)
-    for entry in entries:
-        if entry.exercise not in reference:
-            raise ValueError(f"catalogue entry {entry.student} names no exercise of {name}")
-    graded = 0
+    def __init__(self, name: str, course: Path, course_dir: Path = REPO):
+        self.name = name
+        source_nb = nbformat.read(Path(course_dir) / "source" / name / f"{name}.ipynb",
+                                  as_version=4)
+        self.release_nb = nbformat.read(Path(course) / "release" / name / f"{name}.ipynb",
+                                        as_version=4)
+        self.reference = reference_sources(source_nb)
+        self.crash = crashing_sources(source_nb)
+        self.exercises = list(self.reference)
+        self.entries = catalogue.load(name)
+        for entry in self.entries:
+            if entry.exercise not in self.reference:
+                raise ValueError(f"catalogue entry {entry.student} names no exercise of {name}")
+        self.graded = 0
+        self.depends: dict = {}
+        self.groups: list = []
+        self.verdicts: dict = {}
+        self.retry: list = []
 
-    def grade(batch: dict, label: str) -> dict:
-        nonlocal graded
-        graded += len(batch)
-        return {s.student: s for s in grade_submissions(name, batch, work_dir / label, workers)}
+    def _batch(self, subs: dict) -> dict:
+        self.graded += len(subs)
+        return {(self.name, student): fill(self.release_nb, sources)
+                for student, sources in subs.items()}
+
+    def _score(self, graded: dict, student: str):
+        return graded.get((self.name, student))
 
     # 1. The reference, and one probe per exercise to measure which tests depend on what.
-    crash = crashing_sources(source_nb)
-    probes = {REFERENCE: fill(release_nb, reference)}
-    probes.update({f"probe--{e}": fill(release_nb, {**reference, e: crash[e]}) for e in exercises})
-    probed = grade(probes, "probes")
-    ref = probed.get(REFERENCE)
-    if ref is None or ref.score != ref.max_score:
-        raise AssertionError(f"{name}: the reference solution does not earn full marks: {ref}")
-    depends = {}
-    for e in exercises:
-        if f"probe--{e}" not in probed:
-            raise AssertionError(f"{name}: nbgrader could not grade the probe of {e}")
-        lost = losses(probed[f"probe--{e}"], exercises)
-        depends[e] = {other for other, pts in lost.items() if pts and other != e}
+    def probes(self) -> dict:
+        subs = {REFERENCE: self.reference}
+        subs.update({f"probe--{e}": {**self.reference, e: self.crash[e]} for e in self.exercises})
+        return self._batch(subs)
+
+    def take_probes(self, graded: dict) -> None:
+        ref = self._score(graded, REFERENCE)
+        if ref is None or ref.score != ref.max_score:
+            raise AssertionError(f"{self.name}: the reference solution does not earn full "
+                                 f"marks: {ref}")
+        for e in self.exercises:
+            probe = self._score(graded, f"probe--{e}")
+            if probe is None:
+                raise AssertionError(f"{self.name}: nbgrader could not grade the probe of {e}")
+            lost = losses(probe, self.exercises)
+            self.depends[e] = {other for other, pts in lost.items() if pts and other != e}
 
     # 2. Entries of independent exercises share a submission.
-    groups = pack(entries, depends)
-    batch = {f"group-{k:03d}": fill(release_nb, {**reference,
-                                                 **{x.exercise: x.source for x in group}})
-             for k, group in enumerate(groups)}
-    results = grade(batch, "groups")
-    verdicts, retry = {}, []
-    for k, group in enumerate(groups):
-        score = results.get(f"group-{k:03d}")
-        if score is None:
-            retry.extend(group)
-            continue
-        lost = losses(score, exercises)
-        changed = {x.exercise for x in group}
-        explained = changed | {d for e in changed for d in depends[e]}
-        unexplained = any(pts for e, pts in lost.items() if e not in explained)
-        correct_lost = any(x.kind == "correct" for x in group) and any(lost.values())
-        if len(group) > 1 and (unexplained or correct_lost):
-            retry.extend(group)  # an interaction, or a loss to pin down: grade alone
-            continue
-        for x in group:
-            mine = {e: (pts if e == x.exercise or e in depends[x.exercise] else 0.0)
-                    for e, pts in lost.items()}
-            verdicts[x.student] = Verdict(x, mine)
+    def packed(self) -> dict:
+        self.groups = pack(self.entries, self.depends)
+        return self._batch({f"group-{k:03d}": {**self.reference,
+                                               **{x.exercise: x.source for x in group}}
+                            for k, group in enumerate(self.groups)})
+
+    def take_packed(self, graded: dict) -> None:
+        for k, group in enumerate(self.groups):
+            score = self._score(graded, f"group-{k:03d}")
+            if score is None:
+                self.retry.extend(group)
+                continue
+            lost = losses(score, self.exercises)
+            changed = {x.exercise for x in group}
+            explained = changed | {d for e in changed for d in self.depends[e]}
+            unexplained = any(pts for e, pts in lost.items() if e not in explained)
+            correct_lost = any(x.kind == "correct" for x in group) and any(lost.values())
+            if len(group) > 1 and (unexplained or correct_lost):
+                self.retry.extend(group)  # an interaction, or a loss to pin down: grade alone
+                continue
+            for x in group:
+                # Only the losses this entry's own exercise can explain are charged to it.
+                mine = {e: (pts if e == x.exercise or e in self.depends[x.exercise] else 0.0)
+                        for e, pts in lost.items()}
+                self.verdicts[x.student] = Verdict(x, mine)
 
     # 3. Whatever could not be judged together is graded one entry per notebook.
-    if retry:
-        alone = grade({x.student: fill(release_nb, {**reference, x.exercise: x.source})
-                       for x in retry}, "alone")
-        for x in retry:
-            score = alone.get(x.student)
-            lost = losses(score, exercises) if score else {e: float("nan") for e in exercises}
-            verdicts[x.student] = Verdict(x, lost)
-    return exercises, depends, [verdicts[x.student] for x in entries], graded
+    def alone(self) -> dict:
+        return self._batch({x.student: {**self.reference, x.exercise: x.source}
+                            for x in self.retry})
+
+    def take_alone(self, graded: dict) -> None:
+        for x in self.retry:
+            score = self._score(graded, x.student)
+            lost = (losses(score, self.exercises) if score
+                    else {e: float("nan") for e in self.exercises})
+            self.verdicts[x.student] = Verdict(x, lost)
+
+    def result(self):
+        """(exercises, depends, verdicts in catalogue order, notebooks graded)."""
+        return (self.exercises, self.depends, [self.verdicts[x.student] for x in self.entries],
+                self.graded)
+
+
+def check_all(names: list[str], work_dir: Path, workers: int | None = None,
+              course_dir: Path = REPO) -> dict:
+    """name -> :meth:`AssignmentCheck.result` for every named assignment with a catalogue.
+
+    All assignments' probes are one batch, their packed groups the next, the
+    entries graded alone the last: three runs of ``grade`` keep every worker
+    busy to the end, instead of one assignment's tail idling the others.
+    """
+    course = make_course(Path(work_dir) / "course", names, course_dir)
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:   # into the gradebook, too
+        list(pool.map(lambda name: generate_release(course, name), names))
+    checks = [AssignmentCheck(name, course, course_dir) for name in names]
+    for ask, take in (("probes", "take_probes"), ("packed", "take_packed"),
+                      ("alone", "take_alone")):
+        batch = {}
+        for check in checks:
+            batch.update(getattr(check, ask)())
+        graded = grade_batch(course, batch, workers)
+        for check in checks:
+            getattr(check, take)(graded)
+    return {check.name: check.result() for check in checks}
 
 
 def format_matrix(name: str, exercises: list[str], verdicts: list[Verdict]) -> str:
@@ -219,25 +264,16 @@ def run(names: list[str] | None = None, workers: int | None = None,
     matrices; 0 if all pass. A full, passing run on the repository rewrites the
     README's figure.
 
-    Assignments are checked concurrently, one nbgrader process each, up to
-    ``workers`` (default: the number of cores) at a time.
+    ``workers``: grading workers (default: one per core).
     """
     course_dir = Path(course_dir).resolve()
     full = not names or set(names) >= set(assignments(course_dir))
     names = names or assignments(course_dir)
-    workers = workers or os.cpu_count() or 1
     failures = caught = mistakes = correct_ok = correct = 0
     with tempfile.TemporaryDirectory(prefix="nn-check-tests-") as tmp:
-        def check(name):
-            if not catalogue.load(name):
-                return name, None
-            return name, check_assignment(name, Path(tmp) / name, course_dir=course_dir)
-
-        # Largest catalogues first, so no long one starts last.
-        order = sorted(names, key=lambda n: -len(catalogue.load(n)))
-        with ThreadPoolExecutor(workers) as pool:
-            done = dict(pool.map(check, order))
-        results = [(name, done[name]) for name in names]
+        checked = check_all([n for n in names if catalogue.load(n)], Path(tmp), workers,
+                            course_dir)
+    results = [(name, checked.get(name)) for name in names]
     for name, result in results:
         if result is None:
             print(f"{name}: no catalogue entries")

@@ -39,8 +39,10 @@ class Course:
     def __init__(self, course_dir: Path):
         from nbgrader.coursedir import CourseDirectory
 
+        from .alembic_head import install
         from .run import load_course_config
 
+        install()   # a course without our nbgrader_config.py creates gradebooks too
         self.root = Path(course_dir).resolve()
         self.config = load_course_config(self.root)
         if "root" not in self.config.CourseDirectory:

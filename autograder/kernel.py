@@ -153,7 +153,7 @@ class Guard:
                 pass
 
 
-def main() -> None:
+def main(argv: list | None = None) -> None:
     apply_limits()
     # One thread per kernel: the grader runs one kernel per core already.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -171,7 +171,7 @@ def main() -> None:
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
-    app.initialize(sys.argv[1:])
+    app.initialize(sys.argv[1:] if argv is None else list(argv))
     locked_path = os.environ.get("AUTOGRADER_LOCKED")
     if locked_path and os.path.exists(locked_path):
         with open(locked_path, encoding="utf-8") as f:

@@ -57,18 +57,44 @@ STATS: dict = {}    # seconds spent starting kernels and running cells
 RESTORED: list = [] # what the kernel guard put back (reported by the kernel: advisory)
 LIMITS: dict = {"sandbox": False, "memory_mb": 0, "pids": 64, "disk_mb": 64}
 JAILS: list = []    # open sandboxes, closed at the latest when the task ends
+ZYGOTE: list = []   # this worker's kernel template (sandbox.Zygote), once started
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error", "update_display_data",
                 "clear_output"}
 
 
+def zygote():
+    """This worker's warm kernel template, (re)started on demand; None if it cannot be had
+    (then each kernel starts from scratch, as stock nbgrader's do)."""
+    if not LIMITS.get("fork_server", True):
+        return None
+    if ZYGOTE and ZYGOTE[0].alive():
+        return ZYGOTE[0]
+    if ZYGOTE:
+        ZYGOTE.pop().close()
+    try:
+        ZYGOTE.append(sandbox.Zygote(bool(LIMITS["sandbox"]), LIMITS["disk_mb"]))
+    except (OSError, RuntimeError) as exc:
+        print(f"kernel template unavailable, starting kernels from scratch: {exc}",
+              file=sys.stderr)
+        LIMITS["fork_server"] = False
+        return None
+    return ZYGOTE[0]
+
+
 class SandboxedKernelManager(AsyncKernelManager):
-    """Starts each Python kernel through ``autograder/kernel.py`` in a fresh sandbox."""
+    """Starts each Python kernel through ``autograder/kernel.py`` in a fresh sandbox:
+    forked from the worker's :class:`sandbox.Zygote` where it runs, else from scratch."""
 
     jail = None
+    template = None
+    forked = None   # (argv, env) for the template, when it starts this kernel
 
     async def _async_pre_start_kernel(self, **kw):
+        self.forked = None
+        self.template = zygote()
         if LIMITS["sandbox"]:
-            self.jail = sandbox.Sandbox(LIMITS["memory_mb"], LIMITS["pids"], LIMITS["disk_mb"])
+            self.jail = sandbox.Sandbox(LIMITS["memory_mb"], LIMITS["pids"], LIMITS["disk_mb"],
+                                        parent=self.template.root if self.template else None)
             JAILS.append(self.jail)
             # ZMQ over unix sockets in the jail's own folder: the kernel has no network.
             self.transport = "ipc"
@@ -81,7 +107,10 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments=None):
         cmd = super().format_kernel_cmd(extra_arguments)
+        extra = cmd[cmd.index("-f") + 2:] if "-f" in cmd else []
         if self.jail is None:
+            if self.template is not None:
+                self.forked = (["-f", self.connection_file] + extra, dict(os.environ))
             return ["autograder.kernel" if part == "ipykernel_launcher" else part for part in cmd]
         env = dict(os.environ)
         env.pop("AUTOGRADER_LOCKED_BASE", None)
@@ -93,10 +122,21 @@ class SandboxedKernelManager(AsyncKernelManager):
             env["AUTOGRADER_LOCKED"] = inside
         env["AUTOGRADER_EVENTS"] = os.path.join(self.jail.dir, "events.jsonl")
         self.jail.give(self.connection_file)
-        extra = cmd[cmd.index("-f") + 2:] if "-f" in cmd else []
+        if self.template is not None:
+            self.forked = (["-f", self.connection_file] + [str(a) for a in extra],
+                           sandbox.jail_env(env))
         return self.jail.wrap(sandbox.kernel_argv(self.connection_file, extra), env)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if self.forked is not None:
+            argv, env = self.forked
+            process = self.template.spawn(argv, env, self.jail)
+            provisioner = self.provisioner
+            # Unjailed, the kernel leads its own process group (as launch_kernel's do).
+            provisioner.process, provisioner.pid = process, process.pid
+            provisioner.pgid = None if self.jail is not None else process.pid
+            self._reconcile_connection_info(provisioner.connection_info)
+            return None
         if self.jail is not None:
             kw["preexec_fn"] = self.jail.cgroups.enter
             kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
@@ -413,6 +453,9 @@ def main(argv: list[str]) -> int:
     def stop(*_):
         for jail in list(JAILS):
             close_jail(jail)
+        for template in ZYGOTE:
+            template.proc.kill()
+            shutil.rmtree(template.root, ignore_errors=True)
         shutil.rmtree(shard, ignore_errors=True)
         os._exit(1)
 
@@ -423,6 +466,7 @@ def main(argv: list[str]) -> int:
     sys.stdout = sys.stderr
     os.chdir(shard)
     worker = Worker(shard, course_dir)
+    zygote()   # warm before the first submission arrives
     protocol.write(json.dumps({"ready": True}) + "\n")
     try:
         for line in sys.stdin:
@@ -440,6 +484,8 @@ def main(argv: list[str]) -> int:
     finally:
         for jail in list(JAILS):
             close_jail(jail)
+        for template in ZYGOTE:
+            template.close()
         shutil.rmtree(shard, ignore_errors=True)
     return 0
 

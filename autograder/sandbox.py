@@ -25,7 +25,9 @@ refuses to run without one unless told ``--unsandboxed``.
 """
 from __future__ import annotations
 
+import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -119,11 +121,12 @@ class Cgroups:
     def pids(self) -> bool:
         return "pids.max" in self.limits
 
-    def enter(self) -> None:
-        """Join every cgroup (called in the child between fork and exec)."""
+    def enter(self, pid: int | None = None) -> None:
+        """Put ``pid`` (default: this process, called in a child between fork and exec)
+        into every cgroup."""
         for folder in self.dirs:
             with open(folder / "cgroup.procs", "w") as f:
-                f.write(str(os.getpid()))
+                f.write(str(pid or os.getpid()))
 
     def close(self) -> None:
         """Kill whatever is left in the cgroups (and cgroups below them), then remove them."""
@@ -184,7 +187,7 @@ def remove_stale_cgroups(min_age: float = 60.0) -> None:
 
 # --------------------------------------------------------------------------- the jail
 
-def _read_only_paths(kernel_file: Path) -> list[tuple[str, str]]:
+def _read_only_paths(files: list) -> list[tuple[str, str]]:
     """(host path, sandbox path) of everything the kernel may read."""
     paths = {"/usr", sys.prefix, sys.base_prefix, os.path.realpath(sys.executable),
              _course_package()}
@@ -195,7 +198,8 @@ def _read_only_paths(kernel_file: Path) -> list[tuple[str, str]]:
     for path in sorted(paths):   # a path inside another one comes with it
         if not any(path.startswith(k.rstrip("/") + "/") for k in kept):
             kept.append(path)
-    return [(p, p) for p in kept] + [(str(kernel_file), LAUNCHER)]
+    launchers = {"kernel.py": LAUNCHER, "zygote.py": ZYGOTE_LAUNCHER}
+    return [(p, p) for p in kept] + [(str(f), launchers[Path(f).name]) for f in files]
 
 
 def _parents(paths: list[str]) -> list[str]:
@@ -237,13 +241,82 @@ def _font_cache() -> str | None:
     return str(lists[-1]) if lists else None
 
 
+ZYGOTE_LAUNCHER = "/opt/nn-grader/zygote_main.py"   # where autograder/zygote.py appears
+
+
+def bwrap_command(argv: list[str], env: dict, files: list, writable: list, disk_mb: int,
+                  template: bool = False) -> list[str]:
+    """The bwrap command line running ``argv`` (a Python command) in a jail.
+
+    ``files``: our launchers (kernel.py, and zygote.py for a ``template``),
+    bound read-only under /opt/nn-grader; ``writable``: folders bound
+    read-write at their own path. A ``template`` (:mod:`autograder.zygote`)
+    shares the host's PID namespace, so the grader can put each child it
+    forks into that kernel's cgroups, and keeps the capabilities it needs to
+    give every child its own namespaces; the child drops them all before any
+    student code runs.
+    """
+    root = os.geteuid() == 0
+    cmd = [BWRAP]
+    if template and root:
+        cmd += ["--unshare-ipc", "--unshare-net", "--unshare-uts"]
+    elif template:
+        cmd += ["--unshare-user", "--unshare-ipc", "--unshare-net", "--unshare-uts",
+                "--uid", str(os.getuid()), "--cap-add", "ALL"]
+    elif root:   # no user namespace: the kernel drops to nobody with setpriv
+        cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                "--unshare-cgroup-try"]
+    else:
+        cmd += ["--unshare-all", "--cap-drop", "ALL", "--uid", str(os.getuid())]
+    cmd += ["--die-with-parent", "--new-session", "--hostname", "grading",
+            "--clearenv", "--proc", "/proc", "--dev", "/dev"]
+    # The writable tmpfs folders first: a venv or course/ that lives under
+    # /tmp (a clone in /tmp, say) is then bound read-only on top of the
+    # empty /tmp instead of being hidden by it.
+    size = str(disk_mb << 20)
+    cmd += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+            "--perms", "0777", "--size", size, "--tmpfs", HOME]
+    binds = _read_only_paths(files)
+    for folder in _parents([dst for _, dst in binds] + list(writable)):
+        if folder not in ("/tmp", HOME):   # already there, writable for the kernel
+            cmd += ["--perms", "0755", "--dir", folder]
+    for src, dst in binds:
+        cmd += ["--ro-bind", src, dst]
+    for link, target in (("/bin", "usr/bin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64"),
+                         ("/sbin", "usr/sbin")):
+        if os.path.islink(link):
+            cmd += ["--symlink", target, link]
+    fonts = _font_cache()
+    if fonts:
+        cmd += ["--perms", "0777", "--dir", f"{HOME}/.mpl",
+                "--ro-bind", fonts, f"{HOME}/.mpl/{Path(fonts).name}"]
+    for folder in writable:
+        cmd += ["--bind", str(folder), str(folder)]
+    cmd += ["--chdir", HOME]
+    for key, value in sorted(jail_env(env).items()):
+        cmd += ["--setenv", key, value]
+    if root and not template:
+        cmd += [SETPRIV, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+    return cmd + ["--"] * (not root and not template) + argv
+
+
+def jail_env(env: dict) -> dict:
+    """A jailed kernel's whole environment: a whitelist of ``env``, and our own settings."""
+    keep = {k: v for k, v in env.items() if k in ENV_KEEP or k.startswith("AUTOGRADER_")}
+    keep.update(HOME=HOME, TMPDIR="/tmp", MPLCONFIGDIR=f"{HOME}/.mpl", PYTHONNOUSERSITE="1",
+                PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin", MPLBACKEND="Agg")
+    return keep
+
+
 class Sandbox:
     """One kernel's jail: its socket folder, its cgroups, and the bwrap command."""
 
     def __init__(self, memory_mb: int = 2048, pids: int = 64, disk_mb: int = 64,
-                 kernel_file: Path | None = None):
+                 kernel_file: Path | None = None, parent: str | None = None):
         self.root = os.geteuid() == 0
-        self.dir = tempfile.mkdtemp(prefix=f"nn-kernel-{os.getpid()}-", dir=_scratch_root())
+        self.dir = tempfile.mkdtemp(prefix=f"nn-kernel-{os.getpid()}-",
+                                    dir=parent or _scratch_root())
         if self.root:
             os.chown(self.dir, NOBODY, NOBODY)
         self.memory_mb, self.disk_mb = memory_mb, disk_mb
@@ -257,44 +330,7 @@ class Sandbox:
 
     def wrap(self, argv: list[str], env: dict) -> list[str]:
         """The bwrap command line running ``argv`` (a Python command) in the jail."""
-        cmd = [BWRAP]
-        if self.root:   # no user namespace: the kernel drops to nobody with setpriv
-            cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-                    "--unshare-cgroup-try"]
-        else:
-            cmd += ["--unshare-all", "--cap-drop", "ALL", "--uid", str(os.getuid())]
-        cmd += ["--die-with-parent", "--new-session", "--hostname", "grading",
-                "--clearenv", "--proc", "/proc", "--dev", "/dev"]
-        # The writable tmpfs folders first: a venv or course/ that lives under
-        # /tmp (a clone in /tmp, say) is then bound read-only on top of the
-        # empty /tmp instead of being hidden by it.
-        size = str(self.disk_mb << 20)
-        cmd += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp",
-                "--perms", "0777", "--size", size, "--tmpfs", HOME]
-        binds = _read_only_paths(self.kernel_file)
-        for folder in _parents([dst for _, dst in binds] + [self.dir]):
-            if folder not in ("/tmp", HOME):   # already there, writable for the kernel
-                cmd += ["--perms", "0755", "--dir", folder]
-        for src, dst in binds:
-            cmd += ["--ro-bind", src, dst]
-        for link, target in (("/bin", "usr/bin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64"),
-                             ("/sbin", "usr/sbin")):
-            if os.path.islink(link):
-                cmd += ["--symlink", target, link]
-        fonts = _font_cache()
-        if fonts:
-            cmd += ["--perms", "0777", "--dir", f"{HOME}/.mpl",
-                    "--ro-bind", fonts, f"{HOME}/.mpl/{Path(fonts).name}"]
-        cmd += ["--bind", self.dir, self.dir, "--chdir", HOME]
-        keep = {k: v for k, v in env.items() if k in ENV_KEEP or k.startswith("AUTOGRADER_")}
-        keep.update(HOME=HOME, TMPDIR="/tmp", MPLCONFIGDIR=f"{HOME}/.mpl", PYTHONNOUSERSITE="1",
-                    PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin", MPLBACKEND="Agg")
-        for key, value in sorted(keep.items()):
-            cmd += ["--setenv", key, value]
-        if self.root:
-            cmd += [SETPRIV, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
-        return cmd + ["--"] * (not self.root) + argv
+        return bwrap_command(argv, env, [self.kernel_file], [self.dir], self.disk_mb)
 
     def close(self) -> None:
         self.cgroups.close()
@@ -349,3 +385,131 @@ def status() -> dict:
     finally:
         box.close()
     return _STATUS
+
+
+# --------------------------------------------------------------------------- the fork server
+
+class ForkedKernel:
+    """A kernel forked by the :class:`Zygote`, as much of ``subprocess.Popen`` as
+    jupyter_client's provisioner uses. It is not our child: it is watched through a
+    pidfd (which cannot be fooled by a reused pid) and killed with its cgroup."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode = None
+        self._fd = os.pidfd_open(pid)
+
+    def poll(self):
+        if self.returncode is None and self._fd is not None:
+            ready, _, _ = select.select([self._fd], [], [], 0)
+            if ready:
+                self.returncode = -signal.SIGKILL   # its exit status went to the template
+                os.close(self._fd)
+                self._fd = None
+        return self.returncode
+
+    def wait(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            select.select([self._fd], [], [], 0.1 if deadline is None
+                          else max(0.0, min(0.1, deadline - time.monotonic())))
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            try:
+                signal.pidfd_send_signal(self._fd, signum)
+            except ProcessLookupError:
+                pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class Zygote:
+    """One worker's kernel template (:mod:`autograder.zygote`), warm and waiting.
+
+    ``jail=True``: it runs in a bubblewrap jail of its own and gives each kernel
+    fresh namespaces, mounts and no privileges; ``jail=False`` (``--unsandboxed``):
+    a plain process whose children are plain kernels.
+    """
+
+    def __init__(self, jail: bool, disk_mb: int = 64, env: dict | None = None):
+        self.jail = jail
+        self.root = tempfile.mkdtemp(prefix=f"nn-zygote-{os.getpid()}-", dir=_scratch_root())
+        os.chmod(self.root, 0o711)   # a kernel reaches its own folder, lists none
+        here = Path(__file__).resolve().parent
+        env = dict(env if env is not None else os.environ)
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(var, "1")   # no BLAS threads in the template: it forks
+        env["MPLBACKEND"] = "Agg"
+        if jail:
+            argv = [sys.executable, ZYGOTE_LAUNCHER, "jail"]
+            cmd = bwrap_command(argv, env, [here / "kernel.py", here / "zygote.py"],
+                                [self.root], disk_mb, template=True)
+            env = None
+        else:
+            cmd = [sys.executable, str(here / "zygote.py"), "plain"]
+        log = os.environ.get("AUTOGRADER_ZYGOTE_LOG")
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+            stderr=open(log, "a") if log else subprocess.DEVNULL, env=env,
+            start_new_session=True, cwd=self.root)
+        ready = self._ask(None, 120)
+        if "ready" not in ready:
+            self.close()
+            raise RuntimeError("the kernel template did not start")
+        self.pid = ready["ready"]
+
+    def _ask(self, request: dict | None, timeout: float = 30) -> dict:
+        if request is not None:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        line = self.proc.stdout.readline() if ready else ""
+        try:
+            answer = json.loads(line)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise RuntimeError("the kernel template stopped answering")
+        return answer
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def spawn(self, argv: list[str], env: dict, box: "Sandbox | None") -> ForkedKernel:
+        """Fork a kernel running ``autograder/kernel.py`` with ``argv`` and exactly ``env``;
+        it starts only once it is inside ``box``'s cgroups."""
+        spec = {"argv": [str(a) for a in argv], "env": env,
+                "home": HOME if self.jail else env.get("HOME", ""),
+                "disk_mb": box.disk_mb if box is not None else 64}
+        pid = self._ask({"spawn": spec})["pid"]
+        kernel = ForkedKernel(pid)
+        try:
+            if box is not None:
+                box.cgroups.enter(pid)
+        except OSError:
+            kernel.kill()            # dies before it reads its "go"
+            raise
+        finally:
+            self._ask({"go": pid})
+        return kernel
+
+    def close(self) -> None:
+        proc = self.proc
+        if proc.poll() is None:
+            try:
+                proc.stdin.close()
+                proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                proc.kill()
+                proc.wait()
+        shutil.rmtree(self.root, ignore_errors=True)

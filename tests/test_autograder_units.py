@@ -149,3 +149,19 @@ def test_score_table_names_the_simulated_kinds():
     assert table[0].split() == ["student", "simulated", "01_arrays", "total"]
     assert table[2].split() == ["s01", "correct", "20/20", "100.0%"]
     assert table[3].split() == ["s02", "unfilled", "0/20", "0.0%"]
+
+
+def test_the_in_process_alembic_head_is_nbgrader_s_own(monkeypatch):
+    """autograder.alembic_head gives new gradebooks the version nbgrader's own
+    subprocess finds (the `alembic` command of this environment)."""
+    import os
+    import sys
+
+    import nbgrader.api
+
+    from autograder import alembic_head
+
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    original = getattr(nbgrader.api.get_alembic_version, "original",
+                       nbgrader.api.get_alembic_version)
+    assert alembic_head.head() == original()

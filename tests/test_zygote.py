@@ -1,0 +1,82 @@
+"""Kernels forked from the warm template (autograder/zygote.py) are jailed as fresh ones are.
+
+Two kernels in a row through the worker's kernel manager, each running one
+cell that reports what it can see. The second must find nothing the first
+left behind, and neither may have privileges, network, the host's processes
+or the other kernels' folders; the template's imports are there already.
+"""
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autograder import run, sandbox
+
+PROBE = r'''
+import json, os, socket, sys
+import numpy as np
+status = open("/proc/self/status").read()
+try:
+    socket.create_connection(("1.1.1.1", 53), timeout=1)
+    net = True
+except OSError:
+    net = False
+try:
+    siblings = os.listdir(os.path.dirname(os.path.dirname(os.environ["AUTOGRADER_EVENTS"])))
+except OSError:
+    siblings = None
+left = sorted(os.listdir("/tmp")) + sorted(n for n in os.listdir(os.environ["HOME"])
+                                          if n not in (".ipython", ".mpl"))
+open("/tmp/left-behind", "w").write("x")
+open(os.path.join(os.environ["HOME"], "left-behind"), "w").write("x")
+print(json.dumps({
+    "preloaded": all(m in sys.modules for m in ("matplotlib.pyplot", "course.plots", "ipywidgets")),
+    "uid": os.getuid(), "pid": os.getpid(), "ppid": os.getppid(),
+    "caps": status.split("CapEff:")[1].split()[0], "bounding": status.split("CapBnd:")[1].split()[0],
+    "no_new_privs": status.split("NoNewPrivs:")[1].split()[0],
+    "processes": sorted(p for p in os.listdir("/proc") if p.isdigit()),
+    "net": net, "siblings": siblings, "left": left, "random": float(np.random.random()),
+    "hostname": socket.gethostname(),
+}))
+'''
+
+
+@pytest.fixture
+def jailed():
+    if not sandbox.status()["ok"]:
+        pytest.skip(f"no sandbox here: {sandbox.status()['reason']}")
+    saved = dict(run.LIMITS)
+    run.LIMITS.update(sandbox=True, memory_mb=1024, pids=64, disk_mb=16, fork_server=True)
+    yield
+    for template in run.ZYGOTE:
+        template.close()
+    run.ZYGOTE.clear()
+    run.LIMITS.clear()
+    run.LIMITS.update(saved)
+
+
+def probe() -> dict:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(PROBE)]
+    NotebookClient(nb, kernel_manager_class=run.SandboxedKernelManager, timeout=60,
+                   kernel_name="python3").execute()
+    return json.loads(nb.cells[0].outputs[0]["text"])
+
+
+def test_forked_kernels_are_jailed_and_fresh(jailed):
+    first, second = probe(), probe()
+    assert run.ZYGOTE and run.ZYGOTE[0].alive(), "the kernels did not come from the template"
+    for seen in (first, second):
+        assert seen["preloaded"], "the template's imports are missing"
+        assert seen["uid"] == 65534 or seen["uid"] != 0
+        assert seen["caps"] == "0000000000000000" and seen["bounding"] == "0000000000000000"
+        assert seen["no_new_privs"] == "1"
+        assert (seen["pid"], seen["ppid"]) == (2, 1), "not in a PID namespace of its own"
+        assert seen["processes"] == ["1", "2"], seen["processes"]
+        assert not seen["net"] and seen["hostname"] == "grading"
+        assert seen["siblings"] is None, "a kernel can list the template's kernel folders"
+    assert second["left"] == [], f"the second kernel found the first's files: {second['left']}"
+    assert first["random"] != second["random"], "forked kernels share NumPy's random state"
