@@ -62,7 +62,7 @@ release: $(STAMP)
 # Stock sequential `nbgrader autograde` against `autograder grade` on one
 # simulated class of 40+ notebooks: identical scores, both wall times, ratio.
 bench: $(STAMP)
-	$(BIN)/python -m autograder.bench
+	$(BIN)/python -m autograder.bench --profile
 	$(BIN)/python -m autograder.bench_dask
 
 # The student bundle (released notebooks, the course package, pinned

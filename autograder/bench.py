@@ -46,7 +46,7 @@ def simulated_class(course: Path, names: list[str], notebooks: int) -> int:
     return count
 
 
-def run(notebooks: int = 40, workers: int | None = None) -> int:
+def run(notebooks: int = 40, workers: int | None = None, profile: bool = False) -> int:
     from .grade import grade
 
     names = assignments()
@@ -109,15 +109,63 @@ def run(notebooks: int = 40, workers: int | None = None) -> int:
               f"({100 * cost / max(1e-9, unsandboxed.seconds / total):+.0f} % of an unsandboxed "
               f"notebook); kernel start/stop {start_sandboxed:.2f} s sandboxed vs "
               f"{start_bare:.2f} s bare")
+        share = 100 * (busy - cells) / max(1e-9, busy)
+        print(f"targets (issue 15): speed-up {stock_wall / ours_wall:.2f}x (>= 2.5x), overhead "
+              f"{share:.0f} % of a notebook's worker time (<= 25 %)")
+        if profile:
+            again = Path(tmp) / "profiled"
+            shutil.copytree(stock, again)
+            print_profile(again, workers)
         return 0 if same else 1
+
+
+def print_profile(course: Path, workers: int | None, top: int = 14) -> None:
+    """Grade ``course`` once more with every worker task under cProfile
+    (AUTOGRADER_PROFILE) and print where a task's time goes, per task."""
+    import os
+    import pstats
+
+    from .grade import grade
+
+    folder = course / "profiles"
+    folder.mkdir()
+    os.environ["AUTOGRADER_PROFILE"] = str(folder)
+    try:
+        result = grade(course, None, workers, progress=False)
+    finally:
+        del os.environ["AUTOGRADER_PROFILE"]
+    files = sorted(folder.glob("*.prof"))
+    if not files:
+        print("profile: no worker wrote one")
+        return
+    stats = pstats.Stats(*[str(f) for f in files])
+    tasks = len(files)
+    rows = []
+    for (path, line, name), (_, _, _, cumulative, _) in stats.stats.items():
+        rows.append((cumulative / tasks, f"{Path(path).parent.name}/{Path(path).name}:{name}"))
+    rows.sort(reverse=True)
+    print(f"profile of a grading worker (cProfile, mean over {tasks} tasks, "
+          f"{len(result.graded)} graded; cumulative seconds per task, profiler overhead "
+          "included):")
+    seen = 0
+    for seconds, where in rows:
+        if "{" in where or "<" in where:   # built-ins and frozen importlib: noise here
+            continue
+        print(f"  {seconds:6.2f} s  {where}")
+        seen += 1
+        if seen >= top:
+            break
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.bench")
     parser.add_argument("--notebooks", type=int, default=40)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--profile", action="store_true",
+                        help="then grade once more under cProfile and print where a task's "
+                             "time goes")
     args = parser.parse_args(argv)
-    return run(args.notebooks, args.workers)
+    return run(args.notebooks, args.workers, args.profile)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,9 @@ then lose points depends on it. Entries share a submission only when none of
 their exercises depends on another. Attribution stays exact: an exercise's
 test cells can only be moved by the exercises it depends on, and none of those
 is changed in that submission. A lost point in an exercise that nothing in the
-submission explains, or a submission nbgrader could not grade, sends its
-entries back to be graded one per notebook.
+submission explains, a loss two of its entries could both explain, a correct
+entry charged with any loss, or a submission nbgrader could not grade sends
+its entries back to be graded one per notebook.
 """
 from __future__ import annotations
 
@@ -86,13 +87,15 @@ def pack(entries: list[catalogue.Entry], depends: dict) -> list[list[catalogue.E
 
     Two entries clash when they change the same exercise, when one exercise's
     tests depend on the other (``depends[e]``: the exercises whose tests depend
-    on exercise e), or when one entry's code names the other's exercise.
+    on exercise e), when a third exercise's tests depend on both (a loss there
+    could not be charged to one), or when one entry's code names the other's
+    exercise.
     """
     exercises = list(depends)
 
     def clash(a: catalogue.Entry, b: catalogue.Entry) -> bool:
         x, y = a.exercise, b.exercise
-        return (x == y or y in depends[x] or x in depends[y]
+        return (x == y or y in depends[x] or x in depends[y] or depends[x] & depends[y]
                 or y in calls(a, exercises) or x in calls(b, exercises))
 
     groups: list[list[catalogue.Entry]] = []
@@ -172,15 +175,20 @@ class AssignmentCheck:
             changed = {x.exercise for x in group}
             explained = changed | {d for e in changed for d in self.depends[e]}
             unexplained = any(pts for e, pts in lost.items() if e not in explained)
-            correct_lost = any(x.kind == "correct" for x in group) and any(lost.values())
-            if len(group) > 1 and (unexplained or correct_lost):
+            # Only the losses an entry's own exercise can explain are charged to it.
+            mine = {x.student: {e: (pts if e == x.exercise or e in self.depends[x.exercise]
+                                    else 0.0) for e, pts in lost.items()} for x in group}
+            # A loss two entries could both explain (one exercise's tests using both) is
+            # pinned down alone, as is a correct entry charged with any loss.
+            charged = [e for x in group for e, pts in mine[x.student].items() if pts]
+            shared = len(charged) != len(set(charged))
+            correct_lost = any(x.kind == "correct" and any(mine[x.student].values())
+                               for x in group)
+            if len(group) > 1 and (unexplained or shared or correct_lost):
                 self.retry.extend(group)  # an interaction, or a loss to pin down: grade alone
                 continue
             for x in group:
-                # Only the losses this entry's own exercise can explain are charged to it.
-                mine = {e: (pts if e == x.exercise or e in self.depends[x.exercise] else 0.0)
-                        for e, pts in lost.items()}
-                self.verdicts[x.student] = Verdict(x, mine)
+                self.verdicts[x.student] = Verdict(x, mine[x.student])
 
     # 3. Whatever could not be judged together is graded one entry per notebook.
     def alone(self) -> dict:

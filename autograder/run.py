@@ -435,6 +435,22 @@ class _ListHandler(logging.Handler):
             pass
 
 
+PROFILE = os.environ.get("AUTOGRADER_PROFILE", "")   # a folder: cProfile every task there
+
+
+def _profiled(grade, task: dict) -> dict:
+    """``grade(task)`` under cProfile, its statistics saved as PROFILE/<pid>-<n>.prof
+    (``python -m autograder.bench --profile`` sums them up)."""
+    import cProfile
+
+    profile = cProfile.Profile()
+    try:
+        return profile.runcall(grade, task)
+    finally:
+        count = len(list(Path(PROFILE).glob(f"{os.getpid()}-*.prof")))
+        profile.dump_stats(str(Path(PROFILE) / f"{os.getpid()}-{count}.prof"))
+
+
 def _die_with_parent() -> None:
     """SIGTERM when ``grade`` dies, however it dies (Linux)."""
     try:
@@ -474,7 +490,7 @@ def main(argv: list[str]) -> int:
                 continue
             task = json.loads(line)
             try:
-                result = worker.grade(task)
+                result = _profiled(worker.grade, task) if PROFILE else worker.grade(task)
             except Exception:  # noqa: BLE001
                 result = {"student": task.get("student"), "assignment": task.get("assignment"),
                           "error": traceback.format_exc(), "gradebook": None,

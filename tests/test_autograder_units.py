@@ -165,3 +165,25 @@ def test_the_in_process_alembic_head_is_nbgrader_s_own(monkeypatch):
     original = getattr(nbgrader.api.get_alembic_version, "original",
                        nbgrader.api.get_alembic_version)
     assert alembic_head.head() == original()
+
+
+def test_pack_keeps_apart_entries_whose_losses_could_not_be_told_apart():
+    """Entries share a notebook only when each loss can be charged to exactly one of them:
+    not the same exercise, not one exercise's tests using the other, not both used by a
+    third exercise's tests, and not an entry whose code names the other's exercise."""
+    from autograder.catalogue import Entry
+    from autograder.checktests import pack
+
+    def entry(exercise, slug, source="pass"):
+        return Entry("x", exercise, "wrong", slug, source)
+
+    depends = {"Affine": {"Net"}, "Sigmoid": {"Net"}, "Net": set(), "Loss": set()}
+    a, s, n, l1, l2 = (entry("Affine", "a"), entry("Sigmoid", "s"), entry("Net", "n"),
+                       entry("Loss", "l1"), entry("Loss", "l2", "Affine()"))
+    groups = [{x.slug for x in g} for g in pack([a, s, n, l1, l2], depends)]
+    together = lambda p, q: any({p, q} <= g for g in groups)   # noqa: E731
+    assert not together("a", "s"), groups     # Net's tests use both
+    assert not together("a", "n") and not together("s", "n"), groups
+    assert not together("l1", "l2"), groups   # the same exercise
+    assert not together("a", "l2"), groups    # l2's code names Affine
+    assert together("a", "l1"), groups        # independent: packed
