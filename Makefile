@@ -47,7 +47,7 @@ test: $(STAMP)
 	$(HEADLESS) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env source
 	@mkdir -p artifacts
 	@$(BIN)/python -m autograder check-tests > artifacts/check-tests.log 2>&1 & catalogue=$$!; \
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -rs tests; suite=$$?; \
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -rs --durations=20 tests; suite=$$?; \
 	wait $$catalogue; checked=$$?; \
 	echo "--- python -m autograder check-tests (artifacts/check-tests.log)"; \
 	cat artifacts/check-tests.log; \

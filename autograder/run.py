@@ -130,7 +130,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         if self.forked is not None:
             argv, env = self.forked
-            process = self.template.spawn(argv, env, self.jail)
+            # Unjailed, a kernel starts in the notebook's folder, as stock nbgrader's do.
+            cwd = None if self.jail is not None else (kw.get("cwd") or os.getcwd())
+            process = self.template.spawn(argv, env, self.jail, cwd)
             provisioner = self.provisioner
             # Unjailed, the kernel leads its own process group (as launch_kernel's do).
             provisioner.process, provisioner.pid = process, process.pid

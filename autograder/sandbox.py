@@ -292,6 +292,8 @@ def bwrap_command(argv: list[str], env: dict, files: list, writable: list, disk_
                 "--ro-bind", fonts, f"{HOME}/.mpl/{Path(fonts).name}"]
     for folder in writable:
         cmd += ["--bind", str(folder), str(folder)]
+    if template:   # where a kernel's fresh /tmp finds the template's mounts under /tmp
+        cmd += ["--dir", "/run/nn-stash"]
     cmd += ["--chdir", HOME]
     for key, value in sorted(jail_env(env).items()):
         cmd += ["--setenv", key, value]
@@ -443,6 +445,7 @@ class Zygote:
 
     def __init__(self, jail: bool, disk_mb: int = 64, env: dict | None = None):
         self.jail = jail
+        self.keep: list = []
         self.root = tempfile.mkdtemp(prefix=f"nn-zygote-{os.getpid()}-", dir=_scratch_root())
         os.chmod(self.root, 0o711)   # a kernel reaches its own folder, lists none
         here = Path(__file__).resolve().parent
@@ -452,8 +455,11 @@ class Zygote:
         env["MPLBACKEND"] = "Agg"
         if jail:
             argv = [sys.executable, ZYGOTE_LAUNCHER, "jail"]
-            cmd = bwrap_command(argv, env, [here / "kernel.py", here / "zygote.py"],
-                                [self.root], disk_mb, template=True)
+            files = [here / "kernel.py", here / "zygote.py"]
+            cmd = bwrap_command(argv, env, files, [self.root], disk_mb, template=True)
+            # What the template sees mounted: each kernel's fresh /tmp and home keep it.
+            self.keep = [(dst, False) for _, dst in _read_only_paths(files)] + \
+                [(self.root, True)]
             env = None
         else:
             cmd = [sys.executable, str(here / "zygote.py"), "plain"]
@@ -485,10 +491,12 @@ class Zygote:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def spawn(self, argv: list[str], env: dict, box: "Sandbox | None") -> ForkedKernel:
-        """Fork a kernel running ``autograder/kernel.py`` with ``argv`` and exactly ``env``;
-        it starts only once it is inside ``box``'s cgroups."""
-        spec = {"argv": [str(a) for a in argv], "env": env,
+    def spawn(self, argv: list[str], env: dict, box: "Sandbox | None",
+              cwd: str | None = None) -> ForkedKernel:
+        """Fork a kernel running ``autograder/kernel.py`` with ``argv`` and exactly ``env``
+        (in ``cwd``, unjailed); it starts only once it is inside ``box``'s cgroups."""
+        spec = {"argv": [str(a) for a in argv], "env": env, "cwd": str(cwd) if cwd else "",
+                "keep": self.keep,
                 "home": HOME if self.jail else env.get("HOME", ""),
                 "disk_mb": box.disk_mb if box is not None else 64}
         pid = self._ask({"spawn": spec})["pid"]

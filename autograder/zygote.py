@@ -41,7 +41,9 @@ import sys
 
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
 CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x20000000, 0x40000000
-MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND = 1, 2, 4, 8, 32, 4096
+MS_REC, MS_PRIVATE, MNT_DETACH = 1 << 14, 1 << 18, 2
+STASH = "/run/nn-stash"   # an empty folder of the template's jail, for _fresh_tmpfs
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 1, 24, 38, 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 NOBODY = 65534
@@ -119,7 +121,8 @@ def _run_kernel(spec: dict) -> None:
         os.environ.update(spec.get("env") or {})
         if spec.get("jail"):
             os.makedirs(os.path.join(home, ".mpl"), exist_ok=True)
-        os.chdir(home if os.path.isdir(home) else "/")
+        where = spec.get("cwd") if not spec.get("jail") else ""
+        os.chdir(where or (home if os.path.isdir(home) else "/"))
         import numpy
         numpy.random.seed()        # a fork inherits the template's random state
         try:
@@ -135,6 +138,23 @@ def _run_kernel(spec: dict) -> None:
     os._exit(code)
 
 
+def _fresh_tmpfs(folder: str, size: int, mode: int, keep: list) -> None:
+    """An empty tmpfs over ``folder``, with the template's mounts inside it kept (a venv or
+    a clone under /tmp is bound there read-only: it must stay visible, and stay read-only)."""
+    inside = [(path, writable) for path, writable in keep
+              if path.startswith(folder.rstrip("/") + "/")]
+    if inside:
+        _mount(folder, STASH, None, MS_BIND | MS_REC)
+    _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode={mode:o}")
+    for path, writable in inside:
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        _mount(os.path.join(STASH, os.path.relpath(path, folder)), path, None, MS_BIND | MS_REC)
+        if not writable:
+            _mount("", path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    if inside:
+        _check(libc.umount2(STASH.encode(), MNT_DETACH), f"umount {STASH}")
+
+
 def _jailed_init(spec: dict) -> None:
     """PID 1 of the kernel's namespaces: build its file system view, drop privileges,
     start the kernel, reap orphans, exit with the kernel (taking everything with it)."""
@@ -143,8 +163,8 @@ def _jailed_init(spec: dict) -> None:
         _die_with_parent()
         _mount("", "/", None, MS_REC | MS_PRIVATE)
         size = int(spec.get("disk_mb") or 64) << 20
-        _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=1777")
-        _mount("tmpfs", spec["home"], "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=0777")
+        _fresh_tmpfs("/tmp", size, 0o1777, spec.get("keep") or [])
+        _fresh_tmpfs(spec["home"], size, 0o777, spec.get("keep") or [])
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
         name = b"grading"
         libc.sethostname(name, len(name))

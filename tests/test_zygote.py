@@ -8,6 +8,7 @@ or the other kernels' folders; the template's imports are there already.
 from __future__ import annotations
 
 import json
+import sys
 
 import nbformat
 import pytest
@@ -28,6 +29,11 @@ try:
     siblings = os.listdir(os.path.dirname(os.path.dirname(os.environ["AUTOGRADER_EVENTS"])))
 except OSError:
     siblings = None
+try:
+    open(os.path.join(sys.prefix, "planted"), "w").close()
+    venv_writable = True
+except OSError:
+    venv_writable = False
 left = sorted(os.listdir("/tmp")) + sorted(n for n in os.listdir(os.environ["HOME"])
                                           if n not in (".ipython", ".mpl"))
 open("/tmp/left-behind", "w").write("x")
@@ -38,7 +44,7 @@ print(json.dumps({
     "caps": status.split("CapEff:")[1].split()[0], "bounding": status.split("CapBnd:")[1].split()[0],
     "no_new_privs": status.split("NoNewPrivs:")[1].split()[0],
     "processes": sorted(p for p in os.listdir("/proc") if p.isdigit()),
-    "net": net, "siblings": siblings, "left": left, "random": float(np.random.random()),
+    "net": net, "siblings": siblings, "venv_writable": venv_writable, "left": left, "random": float(np.random.random()),
     "hostname": socket.gethostname(),
 }))
 '''
@@ -78,5 +84,8 @@ def test_forked_kernels_are_jailed_and_fresh(jailed):
         assert seen["processes"] == ["1", "2"], seen["processes"]
         assert not seen["net"] and seen["hostname"] == "grading"
         assert seen["siblings"] is None, "a kernel can list the template's kernel folders"
-    assert second["left"] == [], f"the second kernel found the first's files: {second['left']}"
+        assert not seen["venv_writable"], "a kernel can write into the venv"
+    # (A clone under /tmp, as CI's may be, leaves the empty folders its venv is mounted in.)
+    left = [n for n in second["left"] if not sys.prefix.startswith(f"/tmp/{n}")]
+    assert left == [], f"the second kernel found the first's files: {second['left']}"
     assert first["random"] != second["random"], "forked kernels share NumPy's random state"
