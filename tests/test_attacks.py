@@ -102,7 +102,7 @@ def uptime() -> float:
     return float(Path("/proc/uptime").read_text().split()[0])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def batch(tmp_path_factory):
     if not sandbox.status()["ok"]:
         pytest.fail(f"no sandbox here: {sandbox.status()['reason']}")

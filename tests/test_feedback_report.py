@@ -94,7 +94,7 @@ def leaky_notebook(release_nb, source_nb):
     return nb
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def graded(tmp_path_factory):
     from autograder.simulate import small_class
 

@@ -65,7 +65,7 @@ def tree_digest(root: Path) -> dict:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def corpus(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("corpus") / "course", [NAME])
     release = generate_release(course, NAME)
@@ -154,7 +154,7 @@ def definition_from_source(name: str) -> NotebookDef:
     return NotebookDef(name, None, cells)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def every_assignment():
     """(definition, released notebook) of every assignment: source/ and the committed release/."""
     return {name: (definition_from_source(name),

@@ -123,7 +123,7 @@ class Cluster:
             _stop(self.scheduler)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster(tmp_path_factory):
     c = Cluster(tmp_path_factory.mktemp("dask"))
     try:
@@ -176,7 +176,7 @@ def _view(entries: dict) -> dict:
             for k, e in entries.items()}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def courses(tmp_path_factory, postgres_url):  # noqa: F811
     root = tmp_path_factory.mktemp("courses")
     made = {kind: make_course(root / kind, [NAME]) for kind in ("stock", "local", "dask")}

@@ -58,12 +58,12 @@ def clean_env(home: Path) -> dict:
     return env
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def bundle(tmp_path_factory) -> Path:
     return build_bundle(REPO, tmp_path_factory.mktemp("bundle") / "nn-course")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def student_python(bundle: Path, tmp_path_factory) -> tuple[Path, dict]:
     """A clean venv with the bundle installed as its README says."""
     home = tmp_path_factory.mktemp("student")
