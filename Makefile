@@ -40,16 +40,16 @@ demo: $(STAMP)
 #    Chromium (tests/browser; --dist loadgroup keeps it on one worker, -rs says
 #    why it skips where Debian's chromium is missing).
 #
-# 2 and 3 run side by side, 3 on three pytest workers: much of the suite waits
-# (deliberate timeouts, the browser, servers starting), so together they keep
-# both cores busy. Expensive fixtures are session-scoped: xdist may interleave
-# a module's tests with others', and a module-scoped one would be rebuilt.
+# 2 and 3 run side by side: much of the suite waits (deliberate timeouts, the
+# browser, servers starting), so together they keep both cores busy. Expensive
+# fixtures are session-scoped: xdist may interleave a module's tests with
+# others', and a module-scoped one would be rebuilt.
 # The catalogue's matrix is printed when both are done.
 test: $(STAMP)
 	$(HEADLESS) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env source
 	@mkdir -p artifacts
 	@$(BIN)/python -m autograder check-tests > artifacts/check-tests.log 2>&1 & catalogue=$$!; \
-	$(BIN)/python -m pytest -n 3 --dist loadgroup -rs --durations=20 tests; suite=$$?; \
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -rs --durations=20 tests; suite=$$?; \
 	wait $$catalogue; checked=$$?; \
 	echo "--- python -m autograder check-tests (artifacts/check-tests.log)"; \
 	cat artifacts/check-tests.log; \

@@ -246,6 +246,7 @@ def test_cluster_grades_as_local_and_stock(cluster, courses):
 
 
 def test_a_worker_killed_mid_task_costs_one_retry(cluster, courses):
+    _graded_before(cluster, courses)
     before = _view(_results(courses["dask"]))
     w1 = cluster.address_of("w1")
     killed = {}

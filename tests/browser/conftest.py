@@ -24,7 +24,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "xdist_group(name): run in the named xdist worker group")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     reason = chromium.missing_reason()
     if reason:
@@ -52,7 +52,7 @@ def lab(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def student(lab, tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
