@@ -67,7 +67,7 @@ def zygote():
     (then each kernel starts from scratch, as stock nbgrader's do)."""
     if not LIMITS.get("fork_server", True):
         return None
-    if ZYGOTE and ZYGOTE[0].alive():
+    if ZYGOTE and ZYGOTE[0].alive() and ZYGOTE[0].jail == bool(LIMITS["sandbox"]):
         return ZYGOTE[0]
     if ZYGOTE:
         ZYGOTE.pop().close()
