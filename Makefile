@@ -37,8 +37,10 @@ demo: $(STAMP)
 #    correct alternative;
 # 3. the test suite: release in sync, no leaks, grading end to end, units, and
 #    the student's view of every released notebook in JupyterLab in headless
-#    Chromium (tests/browser; --dist loadgroup keeps it on one worker, -rs says
-#    why it skips where Debian's chromium is missing).
+#    Chromium (tests/browser; --dist loadgroup sends a module's xdist_group to
+#    one worker, though not always all of it: tests that need an earlier one's
+#    result make it themselves; -rs says why a test skips where Debian's
+#    chromium is missing).
 #
 # 2 and 3 run side by side: much of the suite waits (deliberate timeouts, the
 # browser, servers starting), so together they keep both cores busy. Expensive
