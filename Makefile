@@ -37,21 +37,18 @@ demo: $(STAMP)
 #    correct alternative;
 # 3. the test suite: release in sync, no leaks, grading end to end, units, and
 #    the student's view of every released notebook in JupyterLab in headless
-#    Chromium (tests/browser; --dist loadgroup sends a module's xdist_group to
-#    one worker, though not always all of it: tests that need an earlier one's
-#    result make it themselves; -rs says why a test skips where Debian's
-#    chromium is missing).
+#    Chromium (tests/browser). --dist loadfile keeps each module on one worker,
+#    longest first (tests/conftest.py); -rs says why a test skips where
+#    Debian's chromium is missing.
 #
 # 2 and 3 run side by side: much of the suite waits (deliberate timeouts, the
-# browser, servers starting), so together they keep both cores busy. Expensive
-# fixtures are session-scoped: xdist may interleave a module's tests with
-# others', and a module-scoped one would be rebuilt.
+# browser, servers starting), so together they keep both cores busy.
 # The catalogue's matrix is printed when both are done.
 test: $(STAMP)
 	$(HEADLESS) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env source
 	@mkdir -p artifacts
 	@$(BIN)/python -m autograder check-tests > artifacts/check-tests.log 2>&1 & catalogue=$$!; \
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -rs --durations=20 tests; suite=$$?; \
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -rs --durations=20 tests; suite=$$?; \
 	wait $$catalogue; checked=$$?; \
 	echo "--- python -m autograder check-tests (artifacts/check-tests.log)"; \
 	cat artifacts/check-tests.log; \

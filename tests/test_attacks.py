@@ -23,8 +23,6 @@ from autograder.grade import RESULTS_FILE, grade
 from autograder.pipeline import generate_release, make_course
 from autograder.submissions import fill, reference_sources
 
-pytestmark = pytest.mark.xdist_group("grade-attacks")
-
 ATTACKS = Path(__file__).parent / "attacks"
 CASES = sorted(p.stem for p in ATTACKS.glob("*.py") if not p.stem.startswith("_"))
 HONEST = ["honest", "?*"]

@@ -25,9 +25,6 @@ from autograder.pipeline import generate_release, make_course, read_scores
 from autograder.simulate import small_class
 from autograder.submissions import fill, reference_sources
 
-# One xdist worker runs this module (make test: --dist loadgroup), so the corpus is graded once.
-pytestmark = pytest.mark.xdist_group("grade-corpus")
-
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p.stem for p in CORPUS.glob("*.py") if not p.stem.startswith("_"))
 NAME = "01_arrays"

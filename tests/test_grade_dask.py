@@ -35,8 +35,6 @@ from test_grade_postgres import gradebook_state, postgres_url  # noqa: F401 - a 
 
 distributed = pytest.importorskip("distributed")
 
-pytestmark = pytest.mark.xdist_group("grade-dask")
-
 NAME = "01_arrays"
 STUDENTS = 4        # one of each kind of class_mix: correct, adversarial, partly wrong, unfilled
 DASK = str(Path(sys.executable).parent / "dask")
@@ -142,8 +140,12 @@ def cluster(tmp_path_factory):
 
 def _grade_cli(course: Path, *args, wait=None, timeout: float = 600):
     """``python -m autograder grade`` on the cluster; ``wait(proc)`` runs while it grades."""
-    proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", "--course-dir",
-                             str(course), *args], env=nbgrader_env(), text=True,
+    # As from a terminal, whatever this process inherited: a job started in the background
+    # of a non-interactive shell ignores SIGINT, and Python then never raises
+    # KeyboardInterrupt (test_ctrl_c_stops_cleanly sends one).
+    proc = subprocess.Popen(["env", "--default-signal=INT", sys.executable, "-m", "autograder",
+                             "grade", "--course-dir", str(course), *args],
+                            env=nbgrader_env(), text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         if wait is not None:

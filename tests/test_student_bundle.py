@@ -21,9 +21,6 @@ import pytest
 from autograder.bundle import build_bundle
 from autograder.config import REPO, assignments
 
-# One xdist worker builds and installs the bundle once.
-pytestmark = pytest.mark.xdist_group("student-bundle")
-
 RUN_NOTEBOOK = textwrap.dedent('''
     """Run one notebook; print every error as `cell <n>: <ename>: <evalue>`."""
     import sys

@@ -19,11 +19,6 @@ from browser.student import Student
 
 # -- fixtures ------------------------------------------------------------------
 
-def pytest_configure(config):
-    # pytest-xdist registers it too; this keeps `-p no:xdist` runs quiet.
-    config.addinivalue_line("markers", "xdist_group(name): run in the named xdist worker group")
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     reason = chromium.missing_reason()

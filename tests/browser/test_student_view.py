@@ -38,10 +38,6 @@ import pytest
 from autograder.submissions import reference_sources
 from browser.notebooks import NOTEBOOKS, SCREENSHOTS, SOURCE
 
-# One server and one browser for all notebooks, in one xdist worker
-# (`make test` distributes with --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("browser")
-
 
 def _name(notebook: str) -> str:
     return Path(notebook).stem
