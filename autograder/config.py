@@ -38,10 +38,12 @@ def configure(c) -> None:
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
                                 "*.egg-info"]
     # Each new gradebook would otherwise cost a run of the `alembic` command.
-    from . import alembic_head, nbclient_fix
+    from . import alembic_head, nbclient_fix, schema_cache
     alembic_head.install()
     # Headless runs otherwise stall a minute now and then after a widget cell.
     nbclient_fix.install()
+    # nbgrader otherwise re-checks its metadata schema for every cell it reads.
+    schema_cache.install()
 
 
 def assignments(course_dir: Path = REPO) -> list[str]:

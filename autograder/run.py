@@ -43,6 +43,7 @@ import time
 import traceback
 from pathlib import Path
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
@@ -81,10 +82,47 @@ def zygote():
     return ZYGOTE[0]
 
 
+class ReadyClient(AsyncKernelClient):
+    """jupyter_client's client, ready as soon as the kernel has answered ``kernel_info`` and
+    IOPub is seen connected. The stock wait then listens for another 0.2 s, until IOPub has
+    been quiet that long: a fixed fifth of a second per notebook, to drop messages that
+    nbclient ignores anyway (it keeps only those whose parent is the cell it runs)."""
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        from queue import Empty
+
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                msg = None
+            if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                try:
+                    await self.iopub_channel.get_msg(timeout=0.2)   # IOPub is connected
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(msg)
+                    break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+        while True:   # what has already arrived, without waiting for more
+            try:
+                await self.iopub_channel.get_msg(timeout=0)
+            except Empty:
+                break
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """Starts each Python kernel through ``autograder/kernel.py`` in a fresh sandbox:
     forked from the worker's :class:`sandbox.Zygote` where it runs, else from scratch."""
 
+    client_class = "autograder.run.ReadyClient"
+    client_factory = ReadyClient
     jail = None
     template = None
     forked = None   # (argv, env) for the template, when it starts this kernel
@@ -143,6 +181,10 @@ class SandboxedKernelManager(AsyncKernelManager):
             kw["preexec_fn"] = self.jail.cgroups.enter
             kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
         return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        # jupyter_client polls a stopping kernel every 0.1 s; it is gone within a few ms.
+        await super()._async_wait(min(pollinterval, 0.01))
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         try:

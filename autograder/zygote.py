@@ -47,9 +47,15 @@ STASH = "/run/nn-stash"   # an empty folder of the template's jail, for _fresh_t
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 1, 24, 38, 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 NOBODY = 65534
-PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
-           "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.comm",
-           "ipywidgets", "comm", "course")
+# What a notebook imports, and what a kernel imports as it starts (a forked kernel found
+# none of these missing from sys.modules; ipykernel.debugger brings debugpy, 0.16 s alone).
+PRELOAD = ("numpy", "numpy.random", "matplotlib", "matplotlib.pyplot",
+           "matplotlib_inline.backend_inline", "IPython", "IPython.core.completerlib",
+           "IPython.core.debugger", "IPython.core.logger", "IPython.core.oinspect",
+           "IPython.extensions.storemagic", "ipykernel.kernelapp", "ipykernel.ipkernel",
+           "ipykernel.comm", "ipykernel.debugger", "ipywidgets", "comm", "course", "kernel_main",
+           "faulthandler", "http.server", "pdb", "pydoc", "resource", "secrets", "sqlite3",
+           "tornado.gen", "tornado.locks", "tornado.platform.asyncio")
 
 libc = ctypes.CDLL(None, use_errno=True)
 

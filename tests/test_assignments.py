@@ -14,7 +14,6 @@ import pytest
 
 from autograder.config import REPO, assignments
 from autograder.pipeline import autograde, generate_release, make_course, read_scores, submit
-from autograder.release import build_release
 
 ASSIGNMENTS = assignments()
 
@@ -64,9 +63,24 @@ def _source(cell) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
+@pytest.fixture(scope="session")
+def released(tmp_path_factory):
+    """name -> a scratch course where stock ``nbgrader generate_assignment NAME`` has run
+    (as ``make release`` runs it): compared with release/, then graded end to end."""
+    made: dict = {}
+
+    def course_of(name: str) -> Path:
+        if name not in made:
+            course = make_course(tmp_path_factory.mktemp(name) / "course", [name])
+            generate_release(course, name)
+            made[name] = course
+        return made[name]
+    return course_of
+
+
 @pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_release_matches_nbgrader(name, tmp_path):
-    built = build_release([name], tmp_path)[0]
+def test_release_matches_nbgrader(name, released):
+    built = released(name) / "release" / name
     committed = REPO / "release" / name
     assert committed.is_dir(), f"release/{name} is missing: run `make release`"
     diff = filecmp.dircmp(built, committed)
@@ -126,7 +140,7 @@ def test_exercise_cells_follow_contract(name):
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_grading_end_to_end(name, tmp_path):
+def test_grading_end_to_end(name, released):
     """Stock nbgrader gives the source full marks, and zero to the unfilled
     release and to a submission whose every answer raises.
 
@@ -137,8 +151,8 @@ def test_grading_end_to_end(name, tmp_path):
 
     from autograder.submissions import crashing_sources, fill
 
-    course = make_course(tmp_path / "course", [name])
-    release = generate_release(course, name)
+    course = released(name)
+    release = course / "release" / name
     source_nb = nbformat.read(REPO / "source" / name / f"{name}.ipynb", as_version=4)
     release_nb = nbformat.read(release / f"{name}.ipynb", as_version=4)
     submit(course, "solution", name, REPO / "source" / name / f"{name}.ipynb")

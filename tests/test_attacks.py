@@ -27,7 +27,8 @@ ATTACKS = Path(__file__).parent / "attacks"
 CASES = sorted(p.stem for p in ATTACKS.glob("*.py") if not p.stem.startswith("_"))
 HONEST = ["honest", "?*"]
 NAME = "01_arrays"
-LIMITS = dict(workers=2, timeout=120, memory_mb=1024, cell_timeout=20, progress=False)
+# Short per cell: three attacks (deep_sum, neighbours, read_solutions) run until it.
+LIMITS = dict(workers=2, timeout=120, memory_mb=1024, cell_timeout=10, progress=False)
 WRITABLE = ("autograded", "feedback", "reports", "gradebook.db")
 
 

@@ -187,3 +187,46 @@ def test_pack_keeps_apart_entries_whose_losses_could_not_be_told_apart():
     assert not together("l1", "l2"), groups   # the same exercise
     assert not together("a", "l2"), groups    # l2's code names Affine
     assert together("a", "l1"), groups        # independent: packed
+
+
+def test_the_cached_metadata_check_judges_as_nbgrader_s_own():
+    """autograder.schema_cache: every cell of every source notebook, and cells broken in
+    each way nbgrader's schema forbids, get the verdict (and error) of jsonschema.validate."""
+    import copy
+
+    import jsonschema
+    from nbgrader.nbgraderformat import MetadataValidator
+    from nbgrader.nbgraderformat.common import BaseMetadataValidator
+
+    from autograder import schema_cache
+
+    schema_cache.install()
+    validator = MetadataValidator()
+    cells = [cell for name in assignments()
+             for cell in nbformat.read(REPO / "source" / name / f"{name}.ipynb",
+                                       as_version=4).cells if "nbgrader" in cell.metadata]
+    broken = []
+    for cell in cells[:8]:
+        for key, value in [("points", "20"), ("grade", "yes"), ("grade_id", 3),
+                           ("locked", None), ("solution", 1)]:
+            bad = copy.deepcopy(cell)
+            bad.metadata.nbgrader[key] = value
+            broken.append(bad)
+
+    def verdict(check, cell):
+        try:
+            check(cell)
+        except jsonschema.ValidationError as exc:
+            return exc.message, list(exc.path)
+        return None
+
+    def stock(cell):
+        jsonschema.validate(cell.metadata["nbgrader"], validator.schema)
+
+    failed = 0
+    for cell in cells + broken:
+        expected = verdict(stock, cell)
+        assert verdict(lambda c: BaseMetadataValidator.validate_cell(validator, c),
+                       cell) == expected, cell.metadata["nbgrader"]
+        failed += expected is not None
+    assert failed == len(broken), "a broken cell passed the schema"
