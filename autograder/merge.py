@@ -16,9 +16,8 @@ import datetime
 import shutil
 from pathlib import Path
 
-import nbformat
 
-from .sanitize import sanitize_notebook_file
+from .sanitize import sanitized_text
 
 NUMBER = (int, float)
 
@@ -123,12 +122,10 @@ def _write_autograded(course, task, notebooks: dict, dest: Path) -> None:
             "*.ipynb", ".ipynb_checkpoints", "__pycache__"))
     dest.mkdir(parents=True, exist_ok=True)
     for name, text in notebooks.items():
-        nbformat.reads(text, as_version=4)   # a notebook, or BadAnswer's cousin: ValueError
-        path = dest / Path(name).name
-        path.write_text(text, encoding="utf-8")
-        # formgrader renders this notebook in the instructor's browser: nothing
-        # active from the student's markdown or outputs may reach it.
-        sanitize_notebook_file(path)
+        # A notebook, or BadAnswer's cousin ValueError. formgrader renders it in the
+        # instructor's browser: nothing active from the student's markdown or outputs
+        # may reach it.
+        (dest / Path(name).name).write_text(sanitized_text(text), encoding="utf-8")
     if task.timestamp:
         (dest / "timestamp.txt").write_text(task.timestamp, encoding="utf-8")
 

@@ -379,6 +379,22 @@ def read_submission(db_url: str, course_id: str, assignment: str, student: str) 
                 "notebooks": notebooks}
 
 
+def scratch_sqlite() -> None:
+    """No fsync per commit in this process's SQLite databases: the only one is the shard's
+    gradebook, scratch that is rebuilt whenever the worker starts (the real gradebook is
+    written by the instructor's process). nbgrader commits a dozen times per notebook."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _no_sync(connection, _record) -> None:
+        if type(connection).__module__.startswith("sqlite3"):
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA journal_mode=MEMORY")
+            cursor.close()
+
+
 class Worker:
     def __init__(self, shard: Path, course_dir: Path):
         from nbgrader.coursedir import CourseDirectory
@@ -525,6 +541,7 @@ def main(argv: list[str]) -> int:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     os.chdir(shard)
+    scratch_sqlite()
     worker = Worker(shard, course_dir)
     zygote()   # warm before the first submission arrives
     protocol.write(json.dumps({"ready": True}) + "\n")
