@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from .definitions import AssignmentDef, NotebookDef
 from .results import Outcome
 
 
+@functools.lru_cache(maxsize=1024)
 def _released(source: str) -> str:
     """A locked cell's source as students receive it (hidden tests removed)."""
     from nbgrader.preprocessors import ClearHiddenTests
@@ -90,7 +92,8 @@ def tamper_flags(nb, definition: NotebookDef) -> list[str]:
     flags = []
     defs = {c.name: c for c in definition.cells}
     seen: dict = {}
-    student_trees = []
+    relied_on = _relied_on(definition)
+    student_flags = []
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         gid = meta.get("grade_id")
@@ -108,27 +111,34 @@ def tamper_flags(nb, definition: NotebookDef) -> list[str]:
             continue
         if cell.get("cell_type") == "code":
             try:
-                tree = _parse(cell.get("source", ""))
+                student_flags += _student_cell_flags(cell.get("source", ""), *relied_on)
             except (RecursionError, MemoryError):
                 flags.append("a code cell too deeply nested to analyse")
-                continue
-            if tree is not None:
-                student_trees.append(tree)
     for gid, count in seen.items():
         if count > 1:
             flags.append(f"duplicated cell {gid}")
     for d in definition.cells:
         if d.locked and d.name not in seen:
             flags.append(f"deleted {'test' if d.grade else 'locked'} cell {d.name}")
+    return list(dict.fromkeys(flags + student_flags))
 
-    # What the tests use: the modules, functions and classes locked cells bind
-    # (variables of worked examples in unlocked cells are the student's to change).
-    exercises = {c.name for c in definition.cells if c.solution}
+
+def _relied_on(definition: NotebookDef) -> tuple:
+    """What the tests use: the modules, functions and classes locked cells bind (variables
+    of worked examples in unlocked cells are the student's to change), as
+    (protected names, the packages they come from, the locked bindings)."""
+    return _relied_on_cells(tuple((c.name, c.solution, c.locked and c.cell_type == "code",
+                                   c.source) for c in definition.cells))
+
+
+@functools.lru_cache(maxsize=64)
+def _relied_on_cells(cells: tuple) -> tuple:
+    exercises = {name for name, solution, _, _ in cells if solution}
     locked_bindings: dict = {}
-    for d in definition.cells:
-        if not d.locked or d.cell_type != "code":
+    for _, _, locked_code, source in cells:
+        if not locked_code:
             continue
-        tree = _parse(d.source)
+        tree = _parse(source)
         if tree is None:
             continue
         for name, kind in _top_level_bindings(tree).items():
@@ -138,39 +148,52 @@ def tamper_flags(nb, definition: NotebookDef) -> list[str]:
     # Modules the tests rely on, under whatever name student code imports them.
     packages = {"numpy", "course", "builtins", "sys", "math"} | {
         kind[1].split(".")[0] for kind in locked_bindings.values() if kind[0] == "import"}
-    for tree in student_trees:
-        roots = protected | {"sys", "builtins", "__builtins__"}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                roots |= {a.asname or a.name.split(".")[0] for a in node.names
-                          if a.name.split(".")[0] in packages}
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in packages:
-                roots |= {a.asname or a.name for a in node.names}
-        for name, kind in _top_level_bindings(tree).items():
-            if name in protected and kind != locked_bindings.get(name):
-                flags.append(f"redefines {name}, which the tests use")
-        for node in ast.walk(tree):
-            targets = []
-            if isinstance(node, (ast.Assign, ast.Delete)):
-                targets = node.targets
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                targets = [node.target]
-            for target in targets:
-                root = _root_name(target)
-                if isinstance(target, (ast.Attribute, ast.Subscript)) and root in roots:
-                    flags.append(f"modifies {_dotted(target) or root}, which the tests use")
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                    and node.func.id in ("setattr", "delattr") and node.args:
-                root = _root_name(node.args[0])
-                if root in roots:
-                    flags.append(f"{node.func.id}() on {root}, which the tests use")
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                modules = [a.name for a in node.names] if isinstance(node, ast.Import) \
-                    else [node.module or ""]
-                if any(m.split(".")[0] in ("builtins", "ctypes", "gc") for m in modules):
-                    flags.append(f"imports {', '.join(modules)}")
-        flags += forgery_flags(tree)
-    return list(dict.fromkeys(flags))
+    return frozenset(protected), frozenset(packages), tuple(sorted(locked_bindings.items()))
+
+
+@functools.lru_cache(maxsize=8192)
+def _student_cell_flags(source: str, protected: frozenset, packages: frozenset,
+                        locked: tuple) -> tuple:
+    """tamper_flags' findings in one code cell a student may edit, given what the tests use.
+    Remembered: most such cells are the same worked examples in every submission, and
+    parsing and walking a notebook's cells costs tens of milliseconds."""
+    tree = _parse(source)
+    if tree is None:
+        return ()
+    locked_bindings = dict(locked)
+    flags = []
+    roots = protected | {"sys", "builtins", "__builtins__"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {a.asname or a.name.split(".")[0] for a in node.names
+                      if a.name.split(".")[0] in packages}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in packages:
+            roots |= {a.asname or a.name for a in node.names}
+    for name, kind in _top_level_bindings(tree).items():
+        if name in protected and kind != locked_bindings.get(name):
+            flags.append(f"redefines {name}, which the tests use")
+    for node in ast.walk(tree):
+        targets = []
+        if isinstance(node, (ast.Assign, ast.Delete)):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        for target in targets:
+            root = _root_name(target)
+            if isinstance(target, (ast.Attribute, ast.Subscript)) and root in roots:
+                flags.append(f"modifies {_dotted(target) or root}, which the tests use")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("setattr", "delattr") and node.args:
+            root = _root_name(node.args[0])
+            if root in roots:
+                flags.append(f"{node.func.id}() on {root}, which the tests use")
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) \
+                else [node.module or ""]
+            if any(m.split(".")[0] in ("builtins", "ctypes", "gc") for m in modules):
+                flags.append(f"imports {', '.join(modules)}")
+    flags += forgery_flags(tree)
+    return tuple(flags)
 
 
 # What reaches into how cells run or how checks decide: no exercise needs it.
