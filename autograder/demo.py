@@ -27,16 +27,16 @@ MARKER = ".autograder-demo"
 MARKER_TEXT = ("This folder is a scratch course made by `python -m autograder demo`.\n"
                "The next demo run in this folder deletes everything in it.\n")
 
-# What each stage of a demo costs, measured with `make demo STUDENTS=4` on the
-# project's shared 2-core machine while a dozen other jobs ran (load average
-# 10-14): 11 min in all. An idle machine is several times faster; the demo
-# corrects its estimate by the pace of the stages it has finished.
-RELEASE_SECONDS_PER_ASSIGNMENT = 38.0   # nbgrader generate_assignment, one at a time
-GRADE_START_SECONDS = 60.0              # workers and their first kernels
-GRADE_SECONDS_PER_NOTEBOOK = 17.0       # per worker
-FEEDBACK_SECONDS_PER_ASSIGNMENT = 40.0  # one nbgrader process per assignment
-FEEDBACK_SECONDS_PER_NOTEBOOK = 2.5
-REPORT_SECONDS = 10.0
+# What each stage of a demo costs, measured with `make demo` (30 students, 180
+# notebooks) on an otherwise idle 2-core machine, 2 December 2026: 4 min 13 s in all.
+# A busy machine is slower; the demo corrects its estimate by the pace of the stages
+# it has finished.
+RELEASE_SECONDS_PER_ASSIGNMENT = 1.8    # nbgrader generate_assignment, one at a time
+GRADE_START_SECONDS = 5.0               # workers, their kernel templates, the first kernels
+GRADE_SECONDS_PER_NOTEBOOK = 1.7        # per worker
+FEEDBACK_SECONDS_PER_ASSIGNMENT = 2.0   # one nbgrader process per assignment
+FEEDBACK_SECONDS_PER_NOTEBOOK = 0.4
+REPORT_SECONDS = 7.0
 
 
 class DemoError(Exception):
@@ -205,8 +205,8 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
 
     print(f"demo: {students} simulated students × {len(names)} assignments = {notebooks} "
           f"notebooks in {_show(course_dir)}, {workers} worker(s). Expect about "
-          f"{minutes(estimate_seconds(students, len(names), workers))} on a busy 2-core "
-          "machine (less on an idle one); the estimate is corrected after each stage.",
+          f"{minutes(estimate_seconds(students, len(names), workers))} on an idle 2-core "
+          "machine (longer on a busy one); the estimate is corrected after each stage.",
           flush=True)
     say(f"1/5 release: the student versions of {len(names)} assignments into release/ ...")
     course = make_course(course_dir, names)
