@@ -16,7 +16,6 @@ import datetime
 import shutil
 from pathlib import Path
 
-
 from .sanitize import sanitized_text
 
 NUMBER = (int, float)

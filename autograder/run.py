@@ -48,7 +48,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Float, Integer
+from traitlets import Float, Integer, default
 
 from . import sandbox, verify
 
@@ -121,11 +121,17 @@ class SandboxedKernelManager(AsyncKernelManager):
     """Starts each Python kernel through ``autograder/kernel.py`` in a fresh sandbox:
     forked from the worker's :class:`sandbox.Zygote` where it runs, else from scratch."""
 
-    client_class = "autograder.run.ReadyClient"
-    client_factory = ReadyClient
     jail = None
     template = None
     forked = None   # (argv, env) for the template, when it starts this kernel
+
+    @default("client_class")
+    def _default_client_class(self):
+        return "autograder.run.ReadyClient"
+
+    @default("client_factory")
+    def _default_client_factory(self):
+        return ReadyClient
 
     async def _async_pre_start_kernel(self, **kw):
         self.forked = None

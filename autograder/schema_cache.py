@@ -34,11 +34,11 @@ def install() -> None:
         if schema > self.schema_version:
             raise SchemaTooNewError(f"Schema version is too new: {schema} (expected "
                                     f"{self.schema_version})", schema, self.schema_version)
-        validator = self.__dict__.get("_cached_validator")
+        validator = getattr(self, "_cached_validator", None)
         if validator is None:
             cls = jsonschema.validators.validator_for(self.schema)
             cls.check_schema(self.schema)
-            validator = self.__dict__["_cached_validator"] = cls(self.schema)
+            validator = self._cached_validator = cls(self.schema)
         error = best_match(validator.iter_errors(meta))
         if error is not None:
             raise error
