@@ -306,7 +306,8 @@ def connect(where: str, sandbox: bool = True) -> "Executor":
 
 
 class Executor:
-    """``pool.run_all``'s interface, on a Dask cluster."""
+    """Grade ``jobs`` ((key, payload), longest first) on a Dask cluster; ``collect(key,
+    answer)`` is called in the caller's thread for each, as they finish."""
 
     def __init__(self, where: str, status: dict, threads: int, sandbox: bool):
         self.where, self.status, self.sandbox = where, status, sandbox

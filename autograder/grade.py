@@ -40,7 +40,7 @@ from .check import Task, precheck
 from .config import ASSIGNMENTS
 from .definitions import Course, write_template
 from .merge import BadAnswer, failure_reason, merge, validate
-from .pool import WORKER_SLACK, ShardSpec, run_all
+from .pool import WORKER_SLACK, Pool, ShardSpec
 from .results import RESULTS_FILE, GradeResult, Outcome, Progress, load_results, save_results
 from .verify import forged
 
@@ -114,48 +114,62 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
                            "(--force regrades them)")
     names = sorted({a for _, a, _ in found},
                    key=lambda a: (ASSIGNMENTS.index(a) if a in ASSIGNMENTS else 99, a))
-    course.ensure_in_gradebook(names)
-    defs = course.definitions(names)
-
-    outcomes: dict = {}
-    tasks: list[Task] = []
-    for student, assignment, folder in found:
-        checked = precheck(student, assignment, folder, defs[assignment],
-                           list(course.coursedir.ignore))
-        if isinstance(checked, Outcome):
-            checked.sandbox = bool(status["ok"])
-            outcomes[checked.key] = checked
-        else:
-            tasks.append(checked)
+    # Later assignments (longer to run) first, so no worker is left with a long one at the end.
+    found.sort(key=lambda f: (-names.index(f[1]), f[0]))
 
     if cell_timeout is None:
         configured = course.config.Execute.get("timeout", 30)
         cell_timeout = min(float(configured or timeout), float(timeout)) if timeout else None
-    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
-    if executor:
-        workers = executor.threads
+    workers = executor.threads if executor else \
+        max(1, min(workers or os.cpu_count() or 1, len(found) or 1))
     limits = {"timeout": timeout, "cell_timeout": cell_timeout, "memory_mb": memory_mb,
               "output_bytes": output_bytes}
+    task_timeout = (timeout or 3600) + WORKER_SLACK
+    outcomes: dict = {}
     bar = Progress(len(found), progress)
-    for o in outcomes.values():
-        bar.update(o)
 
-    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as tmp, \
-            Gradebook(course.db_url, course.course_id) as gb:
-        for o in list(outcomes.values()):   # failed before running: record them
-            merge(gb, course, Task(o.student, o.assignment, {}, None, o.flags, o.notes), {}, o)
-        if tasks:
-            spec = _shard_spec(Path(tmp), course, defs, limits, status)
-            jobs = _jobs(tasks, defs)
-            by_key = {(t.assignment, t.student): t for t in tasks}
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as tmp:
+        spec = _worker_spec(limits, status)
+        # Local workers start now, and warm up while this process does the rest.
+        pool = Pool(Path(tmp), spec, course.root, workers, task_timeout) \
+            if found and not executor else None
+        try:
+            course.ensure_in_gradebook(names)
+            defs = course.definitions(names)
+            _add_definitions(spec, Path(tmp), course, defs)
+            if pool:
+                pool.open()
+            with Gradebook(course.db_url, course.course_id) as gb:
+                tasks: list[Task] = []
+                for student, assignment, folder in found:
+                    checked = precheck(student, assignment, folder, defs[assignment],
+                                       list(course.coursedir.ignore))
+                    if isinstance(checked, Outcome):   # failed before running: record it
+                        checked.sandbox = bool(status["ok"])
+                        merge(gb, course, Task(checked.student, checked.assignment, {}, None,
+                                               checked.flags, checked.notes), {}, checked)
+                        outcomes[checked.key] = checked
+                        bar.update(checked)
+                        continue
+                    tasks.append(checked)
+                    if pool:
+                        pool.put(*_job(checked))
+                by_key = {(t.assignment, t.student): t for t in tasks}
 
-            def collect(key, answer):
-                outcome = _outcome(gb, course, by_key[key], answer, bool(status["ok"]))
-                outcomes[outcome.key] = outcome
-                bar.update(outcome)
+                def collect(key, answer):
+                    outcome = _outcome(gb, course, by_key[key], answer, bool(status["ok"]))
+                    outcomes[outcome.key] = outcome
+                    bar.update(outcome)
 
-            (executor or run_all)(Path(tmp), spec, course.root, jobs, workers,
-                                  (timeout or 3600) + WORKER_SLACK, collect)
+                if pool:
+                    for key, answer in pool.results():
+                        collect(key, answer)
+                elif tasks:
+                    executor(Path(tmp), spec, course.root, [_job(t) for t in tasks], workers,
+                             task_timeout, collect)
+        finally:
+            if pool:
+                pool.close()
 
     result = GradeResult(sorted(outcomes.values(), key=lambda o: o.key),
                          time.monotonic() - start, workers, limits, dict(status), skipped)
@@ -165,36 +179,38 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
     return result
 
 
-def _shard_spec(tmp: Path, course: Course, defs: dict, limits: dict, status: dict) -> ShardSpec:
-    # Kept in memory, not on disk: a grade killed outright leaves no hidden tests in /tmp.
-    path = tmp / "template.db"
-    write_template(path, course.course_id, defs)
-    template = path.read_bytes()
-    path.unlink()
+def _worker_spec(limits: dict, status: dict) -> ShardSpec:
+    """What a worker starts on (worker.json); the definitions come later."""
     env = {"AUTOGRADER_MEMORY_MB": str(int(limits["memory_mb"] or 0)),
            "AUTOGRADER_CPU_SECONDS": str(int(limits["timeout"] * 2 + 30) if limits["timeout"] else 0),
            "AUTOGRADER_OUTPUT_BYTES": str(int(limits["output_bytes"] or 0))}
-    locked = {name: [hashlib.sha256(c.source.encode()).hexdigest()
-                     for nb in a.notebooks for c in nb.cells if c.locked]
-              for name, a in defs.items()}
-    sources = {}
-    for name in defs:
-        src = course.path("source", assignment=name)
-        sources[name] = (src, os.path.relpath(src, course.root))
     worker = {"timeout": limits["timeout"], "cell_timeout": limits["cell_timeout"],
               "output_bytes": limits["output_bytes"], "env": env,
               "sandbox": {"sandbox": bool(status["ok"]), "memory_mb": int(limits["memory_mb"] or 0),
                           "pids": 64, "disk_mb": 64}}
-    return ShardSpec(template, sources, locked, worker, int(limits["memory_mb"] or 0))
+    return ShardSpec(b"", {}, {}, worker, int(limits["memory_mb"] or 0))
 
 
-def _jobs(tasks: list, defs: dict) -> list:
-    """(key, payload) of every task; later assignments (longer to run) first."""
-    order = {a: i for i, a in enumerate(defs)}
-    return [((t.assignment, t.student),
-             {"student": t.student, "assignment": t.assignment, "notebooks": t.notebooks,
-              "timestamp": t.timestamp})
-            for t in sorted(tasks, key=lambda t: (-order[t.assignment], t.student))]
+def _add_definitions(spec: ShardSpec, tmp: Path, course: Course, defs: dict) -> None:
+    """The template gradebook, source files and locked-cell digests of ``defs``."""
+    # Kept in memory, not on disk: a grade killed outright leaves no hidden tests in /tmp.
+    path = tmp / "template.db"
+    write_template(path, course.course_id, defs)
+    spec.template = path.read_bytes()
+    path.unlink()
+    spec.locked = {name: [hashlib.sha256(c.source.encode()).hexdigest()
+                          for nb in a.notebooks for c in nb.cells if c.locked]
+                   for name, a in defs.items()}
+    for name in defs:
+        src = course.path("source", assignment=name)
+        spec.sources[name] = (src, os.path.relpath(src, course.root))
+
+
+def _job(t: Task) -> tuple:
+    """(key, payload) of one task: the submission itself, never a path."""
+    return ((t.assignment, t.student),
+            {"student": t.student, "assignment": t.assignment, "notebooks": t.notebooks,
+             "timestamp": t.timestamp})
 
 
 def _outcome(gb, course: Course, task: Task, answer: dict, sandboxed: bool) -> Outcome:

@@ -38,12 +38,19 @@ class ShardSpec:
     locked: dict            # assignment -> [sha256 of every locked cell]
     worker: dict            # worker.json: limits and kernel environment
     memory_mb: int          # the kernel's limit (the worker's cgroup allows more)
+    # template, sources and locked come from the definitions, and may be filled in after the
+    # workers have started on worker.json alone (Pool)
 
-    def build(self, shard: Path) -> None:
+    def prepare(self, shard: Path) -> None:
+        """A fresh shard holding only worker.json: enough for a worker to start on."""
         if shard.exists():
             shutil.rmtree(shard)
         shard.mkdir(parents=True)
         os.chmod(shard, 0o700)
+        (shard / "worker.json").write_text(json.dumps(self.worker))
+
+    def build(self, shard: Path) -> None:
+        """The rest of a prepared shard: what the definitions make (before the first task)."""
         for name, (src, rel) in self.sources.items():
             dst = shard / rel
             if src.is_dir():
@@ -53,7 +60,6 @@ class ShardSpec:
                 dst.mkdir(parents=True)
             (shard / f"locked-{name}.json").write_text(json.dumps(self.locked[name]))
         (shard / "gradebook.db").write_bytes(self.template)
-        (shard / "worker.json").write_text(json.dumps(self.worker))
 
 
 class WorkerProcess:
@@ -61,9 +67,11 @@ class WorkerProcess:
         self.shard, self.spec, self.course_dir, self.log = shard, spec, course_dir, log
         self.proc = None
         self.cgroups = None
+        self.built = False
 
-    def start(self) -> None:
-        self.spec.build(self.shard)
+    def launch(self) -> None:
+        """Start the process on a prepared shard; :meth:`build` it before the first task."""
+        self.spec.prepare(self.shard)
         memory = self.spec.memory_mb + WORKER_MEMORY_MB if self.spec.memory_mb else 0
         self.cgroups = Cgroups(memory, 512, kind="worker")
         self.proc = subprocess.Popen(
@@ -71,8 +79,18 @@ class WorkerProcess:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
             start_new_session=True, env=nbgrader_env(), cwd=self.shard,
             preexec_fn=self.cgroups.enter)
+        self.built = False
+
+    def build(self) -> None:
+        """Complete the shard, then wait until the worker says it is ready."""
+        self.spec.build(self.shard)
+        self.built = True
         if self._read(120.0) != {"ready": True}:
             raise RuntimeError("the grading worker did not start (see its log)")
+
+    def start(self) -> None:
+        self.launch()
+        self.build()
 
     def _read(self, timeout: float):
         """One answer: a dict, {} when the worker is gone, None on timeout."""
@@ -98,6 +116,8 @@ class WorkerProcess:
         if self.proc is None or self.proc.poll() is not None:
             self.kill()
             self.start()
+        elif not self.built:
+            self.build()
         try:
             self.proc.stdin.write(json.dumps(payload) + "\n")
             self.proc.stdin.flush()
@@ -144,47 +164,78 @@ class WorkerProcess:
         self.kill()
 
 
-def run_all(tmp: Path, spec: ShardSpec, course_dir: Path, jobs: list, workers: int,
-            task_timeout: float, collect) -> None:
-    """Grade ``jobs`` ((key, payload), longest first) on ``workers`` processes;
-    ``collect(key, answer)`` is called in this thread for each, as they finish."""
-    todo: queue.Queue = queue.Queue()
-    for job in jobs:
-        todo.put(job)
-    done: queue.Queue = queue.Queue()
-    procs: list[WorkerProcess] = []
+class Pool:
+    """``workers`` local worker processes, started when the pool is made: their imports and
+    kernel templates (about two seconds) warm up while ``grade`` still reads the definitions
+    and checks the submissions. :meth:`open` says the spec is complete (each worker then
+    builds its shard); :meth:`put` hands over one job at a time, longest first;
+    :meth:`results` yields every answer as it comes, in the caller's thread. Leave through
+    :meth:`close`, which kills whatever still runs."""
 
-    def work(k: int) -> None:
-        with open(tmp / f"worker-{k}.log", "w") as log:
-            proc = WorkerProcess(tmp / f"shard-{k}", spec, course_dir, log)
-            procs.append(proc)
+    def __init__(self, tmp: Path, spec: ShardSpec, course_dir: Path, workers: int,
+                 task_timeout: float):
+        self.task_timeout = task_timeout
+        self.todo: queue.Queue = queue.Queue()
+        self.done: queue.Queue = queue.Queue()
+        self.jobs = 0
+        self.opened = threading.Event()
+        self.logs = [open(tmp / f"worker-{k}.log", "w") for k in range(workers)]
+        self.procs = [WorkerProcess(tmp / f"shard-{k}", spec, course_dir, log)
+                      for k, log in enumerate(self.logs)]
+        for proc in self.procs:
+            proc.launch()
+        self.threads = [threading.Thread(target=self._work, args=(proc,), daemon=True)
+                        for proc in self.procs]
+        for thread in self.threads:
+            thread.start()
+
+    def _work(self, proc: WorkerProcess) -> None:
+        self.opened.wait()
+        try:
+            while True:
+                job = self.todo.get()
+                if job is None:
+                    return
+                key, payload = job
+                try:
+                    self.done.put((key, proc.run(payload, self.task_timeout)))
+                except Exception as exc:  # noqa: BLE001
+                    proc.kill()
+                    self.done.put((key, {"fatal": f"grading worker error: {exc}"}))
+        finally:
+            proc.stop()
+
+    def open(self) -> None:
+        self.opened.set()
+
+    def put(self, key, payload: dict) -> None:
+        self.jobs += 1
+        self.todo.put((key, payload))
+
+    def results(self):
+        """(key, answer) of every job put, as each finishes; then the workers stop."""
+        for _ in self.procs:
+            self.todo.put(None)
+        for _ in range(self.jobs):
+            yield self.done.get()
+        for thread in self.threads:
+            thread.join()
+
+    def close(self) -> None:
+        """After results(): nothing left to do. Otherwise (Ctrl-C, a bug) no worker nor
+        its kernels outlives grade()."""
+        while True:
             try:
-                while True:
-                    try:
-                        key, payload = todo.get_nowait()
-                    except queue.Empty:
-                        return
-                    try:
-                        done.put((key, proc.run(payload, task_timeout)))
-                    except Exception as exc:  # noqa: BLE001
-                        proc.kill()
-                        done.put((key, {"fatal": f"grading worker error: {exc}"}))
-            finally:
-                proc.stop()
-
-    threads = [threading.Thread(target=work, args=(k,), daemon=True) for k in range(workers)]
-    for t in threads:
-        t.start()
-    finished = False
-    try:
-        for _ in range(len(jobs)):
-            collect(*done.get())
-        finished = True
-    finally:
-        if not finished:   # Ctrl-C or a bug: no worker (nor its kernels) outlives grade()
-            while not todo.empty():
-                todo.get_nowait()
-            for proc in list(procs):
+                self.todo.get_nowait()
+            except queue.Empty:
+                break
+        for _ in self.procs:
+            self.todo.put(None)
+        self.opened.set()
+        for proc in self.procs:
+            if proc.proc is not None:
                 proc.kill()
-    for t in threads:
-        t.join()
+        for thread in self.threads:
+            thread.join()
+        for log in self.logs:
+            log.close()

@@ -50,7 +50,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, default
 
-from . import sandbox, verify
+from . import sandbox, shard_gradebook, verify
 
 ALIAS = "student"   # the student id every submission is graded under in a shard
 EVENTS: list = []   # what RobustExecute noticed while grading the current task
@@ -415,6 +415,8 @@ class Worker:
         LIMITS.update(spec.get("sandbox") or {})
         self.coursedir = CourseDirectory(config=self.config)
         self.env = spec["env"]
+        self.pristine_gradebook = None   # read at the first task: the shard is complete then
+        shard_gradebook.install(self.config.CourseDirectory.db_url)
 
     def grade(self, task: dict) -> dict:
         from nbgrader.converters import Autograde
@@ -435,7 +437,11 @@ class Worker:
             (submitted / Path(name).name).write_text(text, encoding="utf-8")
         if task.get("timestamp"):
             (submitted / "timestamp.txt").write_text(task["timestamp"], encoding="utf-8")
-        _forget(cd.db_url, cd.course_id, assignment)
+        # Each submission starts from a clean slate: a test cell the student deleted must not
+        # keep the previous student's score.
+        if self.pristine_gradebook is None:
+            self.pristine_gradebook = (self.shard / "gradebook.db").read_bytes()
+        shard_gradebook.reset(cd.db_url, self.shard / "gradebook.db", self.pristine_gradebook)
         os.environ.update(self.env)
         os.environ["AUTOGRADER_LOCKED"] = str(self.shard / f"locked-{assignment}.json")
         os.environ.pop("AUTOGRADER_LOCKED_BASE", None)   # verify adds the decoys per notebook
@@ -474,19 +480,6 @@ class Worker:
         result["execute_seconds"] = STATS.get("execute", 0.0)
         result["cell_seconds"] = STATS.get("cells", 0.0)
         return result
-
-
-def _forget(db_url: str, course_id: str, assignment: str) -> None:
-    """Remove the previous submission graded in this shard: each starts from a clean slate
-    (a test cell the student deleted must not keep the previous student's score)."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(db_url, course_id) as gb:
-        for name in [a.name for a in gb.assignments]:
-            try:
-                gb.remove_submission(name, ALIAS)
-            except MissingEntry:
-                pass
 
 
 class _ListHandler(logging.Handler):

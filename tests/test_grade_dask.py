@@ -194,14 +194,15 @@ def test_no_course_path_travels(courses, monkeypatch):
     """What a task carries names nothing on the instructor's machine (no shared file system),
     and no database password: the workers get the configuration without the gradebook URL."""
     from autograder.definitions import Course
-    from autograder.grade import DEFAULT_OUTPUT_BYTES, _shard_spec
+    from autograder.grade import DEFAULT_OUTPUT_BYTES, _add_definitions, _worker_spec
 
     monkeypatch.setenv("PATH", nbgrader_env()["PATH"])   # nbgrader runs alembic
     course = Course(courses["dask"])
     defs = course.definitions([NAME])
     limits = {"timeout": 60, "cell_timeout": 30, "memory_mb": 1024,
               "output_bytes": DEFAULT_OUTPUT_BYTES}
-    spec = _shard_spec(courses["dask"], course, defs, limits, {"ok": True})
+    spec = _worker_spec(limits, {"ok": True})
+    _add_definitions(spec, courses["dask"], course, defs)
     blob = pickle.dumps(RemoteSpec.build(spec, course.root, sandbox=True))
     assert str(course.root).encode() not in blob
     assert courses["db_url"].encode() not in blob
