@@ -172,14 +172,33 @@ def main(argv: list | None = None) -> None:
 
     app = IPKernelApp.instance()
     app.initialize(sys.argv[1:] if argv is None else list(argv))
-    locked_path = os.environ.get("AUTOGRADER_LOCKED")
-    if locked_path and os.path.exists(locked_path):
-        with open(locked_path, encoding="utf-8") as f:
-            locked = set(json.load(f))
-        guard = Guard(app.shell, locked, os.environ.get("AUTOGRADER_EVENTS"))
-        app.shell.events.register("pre_run_cell", guard.pre_run_cell)
-        app.shell.events.register("post_run_cell", guard.post_run_cell)
+    guard_locked_cells(app.shell, os.environ.get("AUTOGRADER_LOCKED"),
+                       os.environ.get("AUTOGRADER_EVENTS"))
     app.start()
+
+
+def guard_locked_cells(shell, locked_path: str | None, events_path: str | None) -> None:
+    """A :class:`Guard` made before the first cell that runs once the digests at
+    ``locked_path`` are there: a kernel started ahead (autograder.run's spare) is given them
+    only once its notebook is known, before the notebook's first cell is sent."""
+    if not locked_path:
+        return
+    guards: list = []
+
+    def pre_run_cell(info):
+        if not guards and os.path.exists(locked_path):
+            with open(locked_path, encoding="utf-8") as f:
+                locked = set(json.load(f))
+            guards.append(Guard(shell, locked, events_path) if locked else None)
+        if guards and guards[0] is not None:
+            guards[0].pre_run_cell(info)
+
+    def post_run_cell(result):
+        if guards and guards[0] is not None:
+            guards[0].post_run_cell(result)
+
+    shell.events.register("pre_run_cell", pre_run_cell)
+    shell.events.register("post_run_cell", post_run_cell)
 
 
 if __name__ == "__main__":

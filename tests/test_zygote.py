@@ -4,6 +4,8 @@ Two kernels in a row through the worker's kernel manager, each running one
 cell that reports what it can see. The second must find nothing the first
 left behind, and neither may have privileges, network, the host's processes
 or the other kernels' folders; the template's imports are there already.
+A kernel started ahead (the worker's spare) must be a fresh one too, and guard
+the locked cells of the notebook that takes it, not of the one that was running.
 """
 from __future__ import annotations
 
@@ -57,6 +59,7 @@ def jailed():
     saved = dict(run.LIMITS)
     run.LIMITS.update(sandbox=True, memory_mb=1024, pids=64, disk_mb=16, fork_server=True)
     yield
+    run.drop_spare()
     for template in run.ZYGOTE:
         template.close()
     run.ZYGOTE.clear()
@@ -89,3 +92,39 @@ def test_forked_kernels_are_jailed_and_fresh(jailed):
     left = [n for n in second["left"] if not sys.prefix.startswith(f"/tmp/{n}")]
     assert left == [], f"the second kernel found the first's files: {second['left']}"
     assert first["random"] != second["random"], "forked kernels share NumPy's random state"
+
+
+def _notebook(*sources):
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3",
+                                                            "display_name": "Python 3"}})
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    return nb
+
+
+def test_spare_kernel_is_fresh_and_guards_the_next_notebook(jailed, tmp_path, monkeypatch):
+    import hashlib
+
+    locked_cell = "import numpy\nprint(numpy.allclose(1, 2))"
+    for name, digests in (("a", []), ("b", [hashlib.sha256(locked_cell.encode()).hexdigest()])):
+        (tmp_path / f"locked-{name}.json").write_text(json.dumps(digests))
+    # As the worker does per task: verify adds the decoys' digests to this list.
+    monkeypatch.delenv("AUTOGRADER_LOCKED_BASE", raising=False)
+    monkeypatch.setenv("AUTOGRADER_LOCKED", str(tmp_path / "locked-a.json"))
+    first = _notebook("import os; open('/tmp/left-behind', 'w').write('x'); print(os.getpid())")
+    run.RobustExecute(timeout=60).preprocess(first, {})
+    assert run.SPARE, "no kernel was started ahead while the first notebook ran"
+    spare = run.SPARE[0][0]
+
+    run.RESTORED.clear()
+    monkeypatch.delenv("AUTOGRADER_LOCKED_BASE", raising=False)
+    monkeypatch.setenv("AUTOGRADER_LOCKED", str(tmp_path / "locked-b.json"))
+    second = _notebook("import numpy, os\nnumpy.allclose = lambda *a, **k: True\n"
+                       "print(sorted(os.listdir('/tmp')))", locked_cell)
+    run.RobustExecute(timeout=60).preprocess(second, {})
+    assert spare.jail is None and not any(s[0] is spare for s in run.SPARE), \
+        "the second notebook did not run in the spare kernel"
+    listing = second.cells[0].outputs[0]["text"]
+    assert "left-behind" not in listing, f"the spare kernel saw the first's files: {listing}"
+    assert second.cells[1].outputs[0]["text"].strip() == "False", \
+        "the spare kernel did not guard the locked cells of the notebook that took it"
+    assert any("numpy.allclose" in r for r in run.RESTORED), run.RESTORED
