@@ -1,9 +1,7 @@
 """The course as nbgrader records it: assignment definitions read from the real gradebook."""
 from __future__ import annotations
 
-import os
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,7 +128,9 @@ def write_template(db_path: Path, course_id: str, defs: dict) -> None:
     """A fresh SQLite gradebook holding the assignment definitions ``defs``."""
     from nbgrader.api import Gradebook
 
-    with _unsynced(db_path), Gradebook(f"sqlite:///{db_path}", course_id) as gb:
+    from .shard_gradebook import unsynced
+
+    with unsynced(db_path), Gradebook(f"sqlite:///{db_path}", course_id) as gb:
         for a in defs.values():
             gb.update_or_create_assignment(a.name, duedate=a.duedate)
             for nb in a.notebooks:
@@ -149,29 +149,3 @@ def write_template(db_path: Path, course_id: str, defs: dict) -> None:
                     gb.update_or_create_source_cell(c.name, nb.name, a.name,
                                                     cell_type=c.cell_type, locked=c.locked,
                                                     source=c.source, checksum=c.checksum)
-
-
-@contextmanager
-def _unsynced(db_path: Path):
-    """No fsync per commit in the SQLite file ``db_path`` while this lasts. nbgrader commits
-    once per cell it records, and the template is scratch, read back into memory at once:
-    this takes writing it from about 1.3 s to 0.4 s for this course's six assignments."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    targets = {os.path.abspath(db_path), str(Path(db_path).resolve())}
-
-    def on_connect(connection, _record) -> None:
-        if type(connection).__module__.startswith("sqlite3"):
-            cursor = connection.cursor()
-            files = [row[2] for row in cursor.execute("PRAGMA database_list")]
-            if targets & set(files):
-                cursor.execute("PRAGMA synchronous=OFF")
-                cursor.execute("PRAGMA journal_mode=MEMORY")
-            cursor.close()
-
-    event.listen(Engine, "connect", on_connect)
-    try:
-        yield
-    finally:
-        event.remove(Engine, "connect", on_connect)

@@ -49,8 +49,8 @@ import traceback
 from pathlib import Path
 
 from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_core.utils import run_sync
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
@@ -471,22 +471,6 @@ def read_submission(db_url: str, course_id: str, assignment: str, student: str) 
                 "notebooks": notebooks}
 
 
-def scratch_sqlite() -> None:
-    """No fsync per commit in this process's SQLite databases: the only one is the shard's
-    gradebook, scratch that is rebuilt whenever the worker starts (the real gradebook is
-    written by the instructor's process). nbgrader commits a dozen times per notebook."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    @event.listens_for(Engine, "connect")
-    def _no_sync(connection, _record) -> None:
-        if type(connection).__module__.startswith("sqlite3"):
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA synchronous=OFF")
-            cursor.execute("PRAGMA journal_mode=MEMORY")
-            cursor.close()
-
-
 class Worker:
     def __init__(self, shard: Path, course_dir: Path):
         from nbgrader.coursedir import CourseDirectory
@@ -612,8 +596,7 @@ def main(argv: list[str]) -> int:
         return 1   # grade died before we could ask to die with it
 
     def stop(*_):
-        for km, _name, _arguments in SPARE:
-            close_jail(km.jail)
+        drop_spare()
         for jail in list(JAILS):
             close_jail(jail)
         for template in ZYGOTE:
@@ -628,7 +611,7 @@ def main(argv: list[str]) -> int:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     os.chdir(shard)
-    scratch_sqlite()
+    shard_gradebook.scratch_sqlite()
     worker = Worker(shard, course_dir)
     zygote()   # warm before the first submission arrives
     protocol.write(json.dumps({"ready": True}) + "\n")

@@ -12,9 +12,15 @@ saves about 6 ms per open and most of the query compiling.
 :func:`reset` overwrites the file with the template (the assignment definitions, nothing
 of any student) before each submission: a clean slate that removes whatever the previous
 submission left, more thoroughly and far faster than deleting its rows through the ORM.
+
+Scratch SQLite files -- the shard's gradebook (:func:`scratch_sqlite`, the whole worker) and
+the template the instructor's process writes (:func:`unsynced`) -- skip the fsync per commit:
+nbgrader commits once per cell it records, and both are rebuilt whenever they are needed.
 """
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from pathlib import Path
 
 _SHARED: dict = {}   # db_url -> the engine every Gradebook on it uses
@@ -60,3 +66,39 @@ def reset(db_url: str, path: Path, template: bytes) -> None:
     if engine is not None:
         engine.dispose()   # no connection may survive into the new file
     Path(path).write_bytes(template)
+
+
+def _no_fsync(files: set | None):
+    """An engine "connect" listener: no fsync in SQLite files ``files`` (None: in all)."""
+    def on_connect(connection, _record) -> None:
+        if type(connection).__module__.startswith("sqlite3"):
+            cursor = connection.cursor()
+            if files is None or files & {row[2] for row in cursor.execute("PRAGMA database_list")}:
+                cursor.execute("PRAGMA synchronous=OFF")
+                cursor.execute("PRAGMA journal_mode=MEMORY")
+            cursor.close()
+    return on_connect
+
+
+def scratch_sqlite() -> None:
+    """No fsync in any SQLite database of this process: a worker's only one is the shard's
+    gradebook (the real gradebook is written by the instructor's process)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    event.listen(Engine, "connect", _no_fsync(None))
+
+
+@contextmanager
+def unsynced(db_path: Path):
+    """No fsync in the SQLite file ``db_path`` while this lasts (writing the template
+    gradebook falls from about 1.3 s to 0.4 s for this course's six assignments)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    listener = _no_fsync({os.path.abspath(db_path), str(Path(db_path).resolve())})
+    event.listen(Engine, "connect", listener)
+    try:
+        yield
+    finally:
+        event.remove(Engine, "connect", listener)
