@@ -63,7 +63,7 @@ EVENTS: list = []   # what RobustExecute noticed while grading the current task
 STATS: dict = {}    # seconds spent starting kernels and running cells
 RESTORED: list = [] # what the kernel guard put back (reported by the kernel: advisory)
 LIMITS: dict = {"sandbox": False, "memory_mb": 0, "pids": 64, "disk_mb": 64}
-JAILS: list = []    # open sandboxes, closed at the latest when the task ends
+JAILS: list = []    # open sandboxes, closed at the latest when the task ends (but a spare's)
 ZYGOTE: list = []   # this worker's kernel template (sandbox.Zygote), once started
 SPARE: list = []    # (kernel manager, kernel name, arguments): a jailed kernel started ahead
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error", "update_display_data",
@@ -147,8 +147,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if LIMITS["sandbox"]:
             self.jail = sandbox.Sandbox(LIMITS["memory_mb"], LIMITS["pids"], LIMITS["disk_mb"],
                                         parent=self.template.root if self.template else None)
-            if not self.spare:   # a spare's jail is closed with it, not with this task
-                JAILS.append(self.jail)
+            JAILS.append(self.jail)
             # ZMQ over unix sockets in the jail's own folder: the kernel has no network.
             self.transport = "ipc"
             self.ip = os.path.join(self.jail.dir, "kernel")
@@ -244,7 +243,6 @@ def take_spare(kernel_name: str, arguments: list):
     if name == kernel_name and started_with == arguments and km.provisioner is not None \
             and km.provisioner.process is not None and km.provisioner.process.poll() is None:
         km.spare = False
-        JAILS.append(km.jail)
         km.give_locked()
         return km
     _drop(km)
@@ -531,8 +529,10 @@ class Worker:
         finally:
             app.log.removeHandler(buffer)
             cd.assignment_id, cd.student_id = "", "*"
-            for jail in list(JAILS):
-                close_jail(jail)
+            spare = {id(km.jail) for km, _name, _arguments in SPARE}
+            for jail in list(JAILS):   # all but the spare's, which waits for the next task
+                if id(jail) not in spare:
+                    close_jail(jail)
         _read_events(str(self.shard / "events.jsonl"))   # unsandboxed kernels write here
         result = {"student": task["student"], "assignment": assignment, "events": list(EVENTS),
                   "restored": list(RESTORED), "errors": buffer.errors, "error": error,

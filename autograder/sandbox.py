@@ -179,10 +179,18 @@ def remove_stale_cgroups(min_age: float = 60.0) -> None:
             except OSError:
                 continue
             if pid.isdigit() and not Path(f"/proc/{pid}").exists() and old and empty:
-                try:
-                    folder.rmdir()
-                except OSError:
-                    pass
+                _rmdir_tree(folder)
+
+
+def _rmdir_tree(folder: Path) -> None:
+    """Remove ``folder`` and the cgroups below it, those that are empty (a dead worker's
+    kernel cgroups): rmdir only, nothing is killed."""
+    try:
+        for child in [p for p in folder.iterdir() if p.is_dir()]:
+            _rmdir_tree(child)
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 # --------------------------------------------------------------------------- the jail
