@@ -25,10 +25,12 @@ from pathlib import Path
 
 from .pipeline import nbgrader_env
 from .sandbox import Cgroups
+from .worker_fork import ForkedWorker, can_fork
 
 WORKER_SLACK = 120.0        # beyond the notebook limit before a worker is presumed stuck
 WORKER_MEMORY_MB = 1536     # the worker's own share, on top of its kernel's limit
 MAX_ANSWER_BYTES = 64 << 20
+FORK_WORKERS = os.environ.get("AUTOGRADER_FORK_WORKERS", "1") != "0"
 
 
 @dataclass
@@ -74,11 +76,17 @@ class WorkerProcess:
         self.spec.prepare(self.shard)
         memory = self.spec.memory_mb + WORKER_MEMORY_MB if self.spec.memory_mb else 0
         self.cgroups = Cgroups(memory, 512, kind="worker")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "autograder.run", str(self.shard), str(self.course_dir)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
-            start_new_session=True, env=nbgrader_env(), cwd=self.shard,
-            preexec_fn=self.cgroups.enter)
+        argv = [str(self.shard), str(self.course_dir)]
+        if FORK_WORKERS and can_fork():   # grade's own imports are the worker's
+            from . import run
+            self.proc = ForkedWorker(run.main_forked, argv, nbgrader_env(), str(self.shard),
+                                     self.log, self.cgroups.enter)
+        else:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "autograder.run", *argv],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
+                start_new_session=True, env=nbgrader_env(), cwd=self.shard,
+                preexec_fn=self.cgroups.enter)
         self.built = False
 
     def build(self) -> None:
@@ -165,9 +173,9 @@ class WorkerProcess:
 
 
 class Pool:
-    """``workers`` local worker processes, started when the pool is made: their imports and
-    kernel templates (about two seconds) warm up while ``grade`` still reads the definitions
-    and checks the submissions. :meth:`open` says the spec is complete (each worker then
+    """``workers`` local worker processes, started when the pool is made (forked from grade,
+    :mod:`autograder.worker_fork`): their kernel templates warm up while ``grade`` still reads
+    the definitions and checks the submissions. :meth:`open` says the spec is complete (each worker then
     builds its shard); :meth:`put` hands over one job at a time, longest first;
     :meth:`results` yields every answer as it comes, in the caller's thread. Leave through
     :meth:`close`, which kills whatever still runs."""

@@ -62,7 +62,8 @@ ALIAS = "student"   # the student id every submission is graded under in a shard
 EVENTS: list = []   # what RobustExecute noticed while grading the current task
 STATS: dict = {}    # seconds spent starting kernels and running cells
 RESTORED: list = [] # what the kernel guard put back (reported by the kernel: advisory)
-LIMITS: dict = {"sandbox": False, "memory_mb": 0, "pids": 64, "disk_mb": 64}
+DEFAULT_LIMITS = {"sandbox": False, "memory_mb": 0, "pids": 64, "disk_mb": 64}
+LIMITS: dict = dict(DEFAULT_LIMITS)
 JAILS: list = []    # open sandboxes, closed at the latest when the task ends (but a spare's)
 ZYGOTE: list = []   # this worker's kernel template (sandbox.Zygote), once started
 SPARE: list = []    # (kernel manager, kernel name, arguments): a jailed kernel started ahead
@@ -427,6 +428,10 @@ def configure_worker(c, notebook_timeout: float, cell_timeout: float | None,
     """Swap Execute for RobustExecute in the course's autograde preprocessors."""
     from nbgrader.converters import Autograde
 
+    # nbconvert validates the whole notebook after each of autograde's dozen preprocessors
+    # (about 30 ms a notebook); once, after the last, finds the same invalid notebooks.
+    c.Exporter.optimistic_validation = True
+
     current = c.Autograde.get("autograde_preprocessors") or \
         Autograde.class_traits()["autograde_preprocessors"].default()
     c.Autograde.autograde_preprocessors = [RobustExecute if p in (Execute, "Execute") else p
@@ -564,11 +569,8 @@ class _ListHandler(logging.Handler):
             pass
 
 
-PROFILE = os.environ.get("AUTOGRADER_PROFILE", "")   # a folder: cProfile every task there
-
-
-def _profiled(grade, task: dict) -> dict:
-    """``grade(task)`` under cProfile, its statistics saved as PROFILE/<pid>-<n>.prof
+def _profiled(grade, task: dict, folder: str) -> dict:
+    """``grade(task)`` under cProfile, its statistics saved as folder/<pid>-<n>.prof
     (``python -m autograder.bench --profile`` sums them up)."""
     import cProfile
 
@@ -576,8 +578,20 @@ def _profiled(grade, task: dict) -> dict:
     try:
         return profile.runcall(grade, task)
     finally:
-        count = len(list(Path(PROFILE).glob(f"{os.getpid()}-*.prof")))
-        profile.dump_stats(str(Path(PROFILE) / f"{os.getpid()}-{count}.prof"))
+        count = len(list(Path(folder).glob(f"{os.getpid()}-*.prof")))
+        profile.dump_stats(str(Path(folder) / f"{os.getpid()}-{count}.prof"))
+
+
+def forget_inherited_state() -> None:
+    """A worker forked from grade (:mod:`autograder.worker_fork`) starts as a new one would:
+    whatever jails, kernels or limits that process held (only tests make any there) are not
+    this worker's to use or close."""
+    for state in (EVENTS, RESTORED, JAILS, ZYGOTE, SPARE):
+        state.clear()
+    STATS.clear()
+    LIMITS.clear()
+    LIMITS.update(DEFAULT_LIMITS)
+    shard_gradebook.forget_engines()
 
 
 def _die_with_parent() -> None:
@@ -587,6 +601,12 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+def main_forked(argv: list[str]) -> int:
+    """:func:`main` in a worker forked from grade (:mod:`autograder.worker_fork`)."""
+    forget_inherited_state()
+    return main(argv)
 
 
 def main(argv: list[str]) -> int:
@@ -614,6 +634,7 @@ def main(argv: list[str]) -> int:
     shard_gradebook.scratch_sqlite()
     worker = Worker(shard, course_dir)
     zygote()   # warm before the first submission arrives
+    profile = os.environ.get("AUTOGRADER_PROFILE", "")   # a folder: cProfile every task there
     protocol.write(json.dumps({"ready": True}) + "\n")
     try:
         for line in sys.stdin:
@@ -621,7 +642,8 @@ def main(argv: list[str]) -> int:
                 continue
             task = json.loads(line)
             try:
-                result = _profiled(worker.grade, task) if PROFILE else worker.grade(task)
+                result = _profiled(worker.grade, task, profile) if profile else \
+                    worker.grade(task)
             except Exception:  # noqa: BLE001
                 result = {"student": task.get("student"), "assignment": task.get("assignment"),
                           "error": traceback.format_exc(), "gradebook": None,

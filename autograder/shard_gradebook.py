@@ -26,6 +26,12 @@ from pathlib import Path
 _SHARED: dict = {}   # db_url -> the engine every Gradebook on it uses
 
 
+def forget_engines() -> None:
+    """Drop the engines of the process this one was forked from (never closing them: their
+    connections are that process's)."""
+    _SHARED.clear()
+
+
 def install(db_url: str) -> None:
     """Share one engine among the Gradebooks opened on ``db_url`` in this process."""
     from nbgrader import api

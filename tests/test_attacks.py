@@ -11,6 +11,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -219,13 +220,18 @@ def test_killing_grade_leaves_nothing(tmp_path):
     proc.wait()
     scratch = [p for p in Path(tempfile.gettempdir()).glob(f"nn-grade-{proc.pid}-*")]
     def workers():
+        """grade's workers (exec'd: their shard is on the command line; forked: by their
+        cgroup) and the kernel templates it started (their folder is on the command line)."""
         found = []
         for pid in filter(str.isdigit, os.listdir("/proc")):
             try:
-                if f"nn-grade-{proc.pid}-".encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    found.append(pid)
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+                cgroup = Path(f"/proc/{pid}/cgroup").read_text()
             except OSError:
-                pass
+                continue
+            if f"nn-grade-{proc.pid}-".encode() in cmd or f"nn-zygote-{proc.pid}-".encode() \
+                    in cmd or f"nn-worker-{proc.pid}-" in cgroup:
+                found.append(pid)
         return found
 
     deadline = time.monotonic() + 20
@@ -256,15 +262,45 @@ def test_killing_grade_leaves_nothing(tmp_path):
     assert cgroups() == [], "the killed grade's cgroups are left"
 
 
-def test_a_killed_worker_fails_only_its_submission(tmp_path):
-    """A worker process SIGKILLed mid-notebook: that submission fails with a reason, the other
-    is graded on a fresh worker, grade returns normally."""
-    import signal
-    import threading
+KILL_THE_SLOW_WORKER = """
+import os, signal, sys, time
+from pathlib import Path
+sys.path[:0] = [{tests!r}, {repo!r}]
+from test_attacks import nobody_processes
+grader, started = {grader}, {started}
+mine = Path(f"/proc/{{grader}}/cmdline").read_bytes()
+deadline = time.monotonic() + 120
+while time.monotonic() < deadline:
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{{pid}}/stat").read_text().rsplit(")", 1)[1].split()
+            cmd = Path(f"/proc/{{pid}}/cmdline").read_bytes()
+        except OSError:
+            continue
+        # exec'd, or forked from grade (this script's own text names autograder.run too)
+        worker = (b"autograder.run" in cmd or cmd == mine) and int(pid) != os.getpid()
+        if stat[1] == str(grader) and worker and nobody_processes(started, grader):
+            time.sleep(3)   # the slow notebook is asleep in its first cell by now
+            os.kill(int(pid), signal.SIGKILL)
+            print("forked" if cmd == mine else "exec'd")
+            sys.exit(0)
+    time.sleep(0.3)
+"""
 
+
+@pytest.mark.parametrize("forked", [True, False], ids=["forked-worker", "execd-worker"])
+def test_a_killed_worker_fails_only_its_submission(tmp_path, monkeypatch, forked):
+    """A worker process SIGKILLed mid-notebook: that submission fails with a reason, the other
+    is graded on a fresh worker, grade returns normally -- whether the worker was forked from
+    grade or started as a new Python. (The killer is a process of its own: a thread here
+    would keep grade from forking.)"""
+    import subprocess
+
+    from autograder import pool
     from autograder.pipeline import submit
     from autograder.submissions import solution_cells
 
+    monkeypatch.setattr(pool, "FORK_WORKERS", forked)
     course = make_course(tmp_path / "course", [NAME])
     release = generate_release(course, NAME)
     stub = nbformat.read(release / f"{NAME}.ipynb", as_version=4)
@@ -272,28 +308,13 @@ def test_a_killed_worker_fails_only_its_submission(tmp_path):
     slow = fill(stub, {next(iter(solution_cells(stub))): "import time\ntime.sleep(30)"})
     submit(course, "a_slow", NAME, text=nbformat.writes(slow))    # graded first
     submit(course, "z_honest", NAME, text=nbformat.writes(fill(stub, reference_sources(source))))
-    started = uptime()
-    me = str(os.getpid())
-
-    def kill_the_slow_worker():
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            for pid in filter(str.isdigit, os.listdir("/proc")):
-                try:
-                    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                    cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-                except OSError:
-                    continue
-                if stat[1] == me and b"autograder.run" in cmd and nobody_processes(started):
-                    time.sleep(3)   # the slow notebook is asleep in its first cell by now
-                    os.kill(int(pid), signal.SIGKILL)
-                    return
-            time.sleep(0.3)
-
-    killer = threading.Thread(target=kill_the_slow_worker)
-    killer.start()
+    script = KILL_THE_SLOW_WORKER.format(tests=str(Path(__file__).parent), repo=str(REPO),
+                                         grader=os.getpid(),
+                                         started=uptime())
+    killer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     result = grade(course, None, workers=1, timeout=60, memory_mb=1024, progress=False)
-    killer.join()
+    killed, _ = killer.communicate(timeout=120)
+    assert killed.strip() == ("forked" if forked else "exec'd"), killed
     slow_outcome, honest_outcome = result.get("a_slow", NAME), result.get("z_honest", NAME)
     assert slow_outcome.status == "failed" and "worker died" in slow_outcome.reason, slow_outcome
     assert (honest_outcome.status, honest_outcome.score) == ("graded", 20), honest_outcome

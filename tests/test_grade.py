@@ -226,7 +226,8 @@ def test_honest_notebooks_raise_no_runtime_flags(tmp_path):
         submit(course, "honest", name, REPO / "source" / name / f"{name}.ipynb")
     result = grade(course, names, 2, 300, 2048, progress=False)
     got = {(o.assignment, o.score, o.max_score, tuple(o.flags)) for o in result.outcomes}
-    assert all(score == most and not flags for _, score, most, flags in got), got
+    assert all(score == most and not flags for _, score, most, flags in got), \
+        (got, [o.reason for o in result.outcomes])
 
 
 def _cli(*args) -> int:
