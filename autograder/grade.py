@@ -40,6 +40,7 @@ from .check import Task, precheck
 from .config import ASSIGNMENTS
 from .definitions import Course, write_template
 from .merge import BadAnswer, failure_reason, merge, validate
+from .pipeline import nbgrader_env
 from .pool import WORKER_SLACK, Pool, ShardSpec
 from .results import RESULTS_FILE, GradeResult, Outcome, Progress, load_results, save_results
 from .verify import forged
@@ -50,6 +51,7 @@ __all__ = ["grade", "run", "RESULTS_FILE", "load_results", "SandboxUnavailable",
 DEFAULT_TIMEOUT = 300.0       # seconds per notebook
 DEFAULT_MEMORY_MB = 2048      # per kernel (its whole process tree where cgroups work)
 DEFAULT_OUTPUT_BYTES = 1_000_000  # per cell and stream
+KERNEL_DISK_MB = 64           # each kernel's /tmp and home
 SCRATCH_PREFIX = "nn-grade-"
 
 
@@ -76,8 +78,6 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
     without isolation; ``scheduler``: grade on this Dask cluster (:mod:`autograder.cluster`),
     where ``force=False`` skips what an earlier run graded.
     """
-    from nbgrader.api import Gradebook
-
     start = time.monotonic()
     executor = cluster.connect(scheduler, sandbox) if scheduler else None
     status = executor.status if executor else (
@@ -87,6 +87,22 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
         raise SandboxUnavailable(f"no sandbox for the grading kernels: {status['reason']}; "
                                  f"{jail.HOW_TO_GET_ONE}")
     _remove_stale_scratch()
+    # A worker's kernel template spends about a CPU-second importing NumPy, matplotlib and the
+    # rest: started first, the templates do it while this process imports nbgrader.
+    templates = [] if executor else _early_templates(Path(course_dir), workers, status)
+    try:
+        return _grade(course_dir, assignments, workers, timeout, memory_mb, progress,
+                      cell_timeout, output_bytes, students, executor, status, force, start,
+                      templates)
+    finally:
+        for template in templates:
+            template.close()
+
+
+def _grade(course_dir, assignments, workers, timeout, memory_mb, progress, cell_timeout,
+           output_bytes, students, executor, status, force, start, templates) -> GradeResult:
+    from nbgrader.api import Gradebook
+
     # nbgrader shells out to `alembic` when it creates a gradebook.
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
@@ -131,7 +147,7 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as tmp:
         spec = _worker_spec(limits, status)
         # Local workers start now, and warm up while this process does the rest.
-        pool = Pool(Path(tmp), spec, course.root, workers, task_timeout) \
+        pool = Pool(Path(tmp), spec, course.root, workers, task_timeout, templates) \
             if found and not executor else None
         try:
             course.ensure_in_gradebook(names)
@@ -187,7 +203,7 @@ def _worker_spec(limits: dict, status: dict) -> ShardSpec:
     worker = {"timeout": limits["timeout"], "cell_timeout": limits["cell_timeout"],
               "output_bytes": limits["output_bytes"], "env": env,
               "sandbox": {"sandbox": bool(status["ok"]), "memory_mb": int(limits["memory_mb"] or 0),
-                          "pids": 64, "disk_mb": 64}}
+                          "pids": 64, "disk_mb": KERNEL_DISK_MB}}
     return ShardSpec(b"", {}, {}, worker, int(limits["memory_mb"] or 0))
 
 
@@ -204,6 +220,25 @@ def _add_definitions(spec: ShardSpec, tmp: Path, course: Course, defs: dict) -> 
     for name in defs:
         src = course.path("source", assignment=name)
         spec.sources[name] = (src, os.path.relpath(src, course.root))
+
+
+def _early_templates(course_dir: Path, workers: int | None, status: dict) -> list:
+    """A kernel template (not yet warm) for each local worker grade will likely start: one per
+    submission folder, at most ``workers`` (default: one per core). A worker forked from grade
+    takes one over (:mod:`autograder.pool`); any left are closed when grade ends."""
+    try:
+        folders = sum(1 for student in (course_dir / "submitted").iterdir() if student.is_dir()
+                      for entry in student.iterdir() if entry.is_dir())
+    except OSError:
+        return []
+    templates = []
+    for _ in range(min(workers or os.cpu_count() or 1, folders)):
+        try:
+            templates.append(jail.Zygote(bool(status["ok"]), KERNEL_DISK_MB, env=nbgrader_env(),
+                                         wait=False))
+        except (OSError, RuntimeError):
+            break
+    return templates
 
 
 def _job(t: Task) -> tuple:
@@ -259,7 +294,7 @@ def _remove_stale_scratch() -> None:
         except OSError:
             continue
         for entry in entries:
-            for prefix in (SCRATCH_PREFIX, "nn-kernel-"):
+            for prefix in (SCRATCH_PREFIX, "nn-kernel-", "nn-zygote-"):
                 pid = entry.name[len(prefix):].split("-")[0]
                 if entry.name.startswith(prefix) and pid.isdigit() \
                         and not Path(f"/proc/{pid}").exists():

@@ -10,6 +10,7 @@ Every answer is validated before anyone trusts it (:func:`merge.validate`).
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import queue
@@ -70,6 +71,7 @@ class WorkerProcess:
         self.proc = None
         self.cgroups = None
         self.built = False
+        self.template = None   # a kernel template grade started for this worker's first launch
 
     def launch(self) -> None:
         """Start the process on a prepared shard; :meth:`build` it before the first task."""
@@ -77,11 +79,19 @@ class WorkerProcess:
         memory = self.spec.memory_mb + WORKER_MEMORY_MB if self.spec.memory_mb else 0
         self.cgroups = Cgroups(memory, 512, kind="worker")
         argv = [str(self.shard), str(self.course_dir)]
+        template, self.template = self.template, None
         if FORK_WORKERS and can_fork():   # grade's own imports are the worker's
             from . import run
-            self.proc = ForkedWorker(run.main_forked, argv, nbgrader_env(), str(self.shard),
-                                     self.log, self.cgroups.enter)
+            pipes = (template.proc.stdin.fileno(), template.proc.stdout.fileno()) \
+                if template else ()
+            self.proc = ForkedWorker(functools.partial(run.main_forked, template=template), argv,
+                                     nbgrader_env(), str(self.shard), self.log,
+                                     self.cgroups.enter, keep=pipes)
+            if template:
+                template.hand_over()
         else:
+            if template:
+                template.close()   # a new Python starts its own
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "autograder.run", *argv],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
@@ -181,7 +191,7 @@ class Pool:
     :meth:`close`, which kills whatever still runs."""
 
     def __init__(self, tmp: Path, spec: ShardSpec, course_dir: Path, workers: int,
-                 task_timeout: float):
+                 task_timeout: float, templates: list = ()):
         self.task_timeout = task_timeout
         self.todo: queue.Queue = queue.Queue()
         self.done: queue.Queue = queue.Queue()
@@ -190,6 +200,8 @@ class Pool:
         self.logs = [open(tmp / f"worker-{k}.log", "w") for k in range(workers)]
         self.procs = [WorkerProcess(tmp / f"shard-{k}", spec, course_dir, log)
                       for k, log in enumerate(self.logs)]
+        for proc, template in zip(self.procs, templates):
+            proc.template = template
         for proc in self.procs:
             proc.launch()
         self.threads = [threading.Thread(target=self._work, args=(proc,), daemon=True)

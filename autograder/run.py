@@ -77,7 +77,10 @@ def zygote():
     if not LIMITS.get("fork_server", True):
         return None
     if ZYGOTE and ZYGOTE[0].alive() and ZYGOTE[0].jail == bool(LIMITS["sandbox"]):
-        return ZYGOTE[0]
+        try:
+            return ZYGOTE[0].wait_ready()
+        except (OSError, RuntimeError):
+            pass
     if ZYGOTE:
         ZYGOTE.pop().close()
     try:
@@ -603,9 +606,12 @@ def _die_with_parent() -> None:
         pass
 
 
-def main_forked(argv: list[str]) -> int:
-    """:func:`main` in a worker forked from grade (:mod:`autograder.worker_fork`)."""
+def main_forked(argv: list[str], template=None) -> int:
+    """:func:`main` in a worker forked from grade (:mod:`autograder.worker_fork`), with the
+    kernel template grade started for it (a :class:`sandbox.Zygote`), if any."""
     forget_inherited_state()
+    if template is not None:
+        ZYGOTE.append(template)
     return main(argv)
 
 

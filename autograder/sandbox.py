@@ -451,8 +451,11 @@ class Zygote:
     a plain process whose children are plain kernels.
     """
 
-    def __init__(self, jail: bool, disk_mb: int = 64, env: dict | None = None):
+    def __init__(self, jail: bool, disk_mb: int = 64, env: dict | None = None,
+                 wait: bool = True):
         self.jail = jail
+        self.owner = os.getpid()   # the process that started it, and alone can wait for it
+        self.pid = None
         self.keep: list = []
         self.root = tempfile.mkdtemp(prefix=f"nn-zygote-{os.getpid()}-", dir=_scratch_root())
         os.chmod(self.root, 0o711)   # a kernel reaches its own folder, lists none
@@ -476,11 +479,25 @@ class Zygote:
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
             stderr=open(log, "a") if log else subprocess.DEVNULL, env=env,
             start_new_session=True, cwd=self.root)
-        ready = self._ask(None, 120)
-        if "ready" not in ready:
-            self.close()
-            raise RuntimeError("the kernel template did not start")
-        self.pid = ready["ready"]
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> "Zygote":
+        """This template, once it has imported everything. ``grade`` starts the templates
+        first (``wait=False``) and hands each to the worker it forks, which waits here."""
+        if self.pid is None:
+            ready = self._ask(None, 120)
+            if "ready" not in ready:
+                self.close()
+                raise RuntimeError("the kernel template did not start")
+            self.pid = ready["ready"]
+        return self
+
+    def hand_over(self) -> None:
+        """Close the starter's ends of the pipes, now a forked worker holds its own: the
+        template's input ends with that worker. The starter only reaps it (:meth:`close`)."""
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            pipe.close()
 
     def _ask(self, request: dict | None, timeout: float = 30) -> dict:
         if request is not None:
@@ -497,7 +514,14 @@ class Zygote:
         return answer
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        if self.owner == os.getpid():
+            return self.proc.poll() is None
+        # Handed over by grade: not this worker's child to wait for; a zombie is dead.
+        try:
+            state = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state not in ("Z", "X")
 
     def spawn(self, argv: list[str], env: dict, box: "Sandbox | None",
               cwd: str | None = None) -> ForkedKernel:
@@ -521,7 +545,12 @@ class Zygote:
 
     def close(self) -> None:
         proc = self.proc
-        if proc.poll() is None:
+        if self.owner != os.getpid():   # handed over: end its input; grade reaps it
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+        elif proc.poll() is None:
             try:
                 proc.stdin.close()
                 proc.wait(timeout=5)

@@ -43,15 +43,18 @@ class ForkedWorker:
     """``subprocess.Popen``'s interface (``pid``, ``stdin``, ``stdout``, ``poll``, ``wait``)
     for ``target(argv)`` (the worker: :func:`autograder.run.main_forked`) in a forked child,
     its exit code that of the child; ``log`` (a file) is its stderr, ``enter_cgroups()`` runs
-    in the child before anything else."""
+    in the child before anything else, and of grade's file descriptors it keeps only ``keep``
+    (the pipes of the kernel template grade started for it)."""
 
-    def __init__(self, target, argv: list[str], env: dict, cwd: str, log, enter_cgroups):
+    def __init__(self, target, argv: list[str], env: dict, cwd: str, log, enter_cgroups,
+                 keep: tuple = ()):
         to_child, from_parent = os.pipe()
         to_parent, from_child = os.pipe()
         gc.freeze()   # the child never collects grade's objects (nor closes their files)
         pid = os.fork()
         if pid == 0:
-            _child(target, argv, env, cwd, log.fileno(), to_child, from_child, enter_cgroups)
+            _child(target, argv, env, cwd, log.fileno(), to_child, from_child, enter_cgroups,
+                   keep)
         gc.unfreeze()
         os.close(to_child)
         os.close(from_child)
@@ -95,7 +98,7 @@ def _forget_event_loops() -> None:
         pass
 
 
-def _child(target, argv, env, cwd, log_fd, stdin_fd, stdout_fd, enter_cgroups) -> None:
+def _child(target, argv, env, cwd, log_fd, stdin_fd, stdout_fd, enter_cgroups, keep) -> None:
     """The forked worker (never returns)."""
     code = 1
     try:
@@ -104,7 +107,7 @@ def _child(target, argv, env, cwd, log_fd, stdin_fd, stdout_fd, enter_cgroups) -
         for fd, std in ((stdin_fd, 0), (stdout_fd, 1), (log_fd, 2)):
             os.dup2(fd, std)
         for name in os.listdir("/proc/self/fd"):
-            if int(name) > 2:
+            if int(name) > 2 and int(name) not in keep:
                 try:
                     os.close(int(name))
                 except OSError:

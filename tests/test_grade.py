@@ -308,3 +308,46 @@ def test_decoys_fail_on_an_honest_kernel_and_leave_no_trace():
     assert nbformat.writes(nb) == before
     assert verify.forged([verdict]) == ""
     assert "forged verdicts" in verify.forged([{**verdict, "passed": 1}])
+
+
+def test_workers_use_the_kernel_templates_grade_started_and_nothing_is_left(tmp_path,
+                                                                            monkeypatch):
+    """grade starts one kernel template per worker before anything else; each worker forked
+    from it takes one over instead of starting its own, and none outlives grade."""
+    import os
+
+    from autograder import sandbox
+    from autograder.pipeline import submit
+
+    started = tmp_path / "templates-started-by"
+    stock_init = sandbox.Zygote.__init__
+
+    def recording_init(self, *args, **kwargs):
+        with open(started, "a") as f:        # the workers' writes land here too
+            f.write(f"{os.getpid()}\n")
+        stock_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(sandbox.Zygote, "__init__", recording_init)
+    course = make_course(tmp_path / "course", ["01_arrays"])
+    release = generate_release(course, "01_arrays")
+    source = nbformat.read(course / "source" / "01_arrays" / "01_arrays.ipynb", as_version=4)
+    stub = nbformat.read(release / "01_arrays.ipynb", as_version=4)
+    for student in ("a", "b", "c"):
+        submit(course, student, "01_arrays",
+               text=nbformat.writes(fill(stub, reference_sources(source))))
+    result = grade(course, None, 2, 120, 1024, progress=False)
+    assert [(o.status, o.score) for o in result.outcomes] == [("graded", 20.0)] * 3
+    assert started.read_text().split() == [str(os.getpid())] * 2, \
+        "a worker started a template of its own instead of the one grade started for it"
+    assert not list(Path(sandbox._scratch_root()).glob(f"nn-zygote-{os.getpid()}-*"))
+    mine = Path("/proc/self/cmdline").read_bytes()
+    left = []   # grade's templates and forked workers (not even a zombie of theirs)
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            parent = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if parent == str(os.getpid()) and (b"zygote" in cmd or cmd in (mine, b"")):
+            left.append(pid)
+    assert left == []
