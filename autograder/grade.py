@@ -79,18 +79,19 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
     where ``force=False`` skips what an earlier run graded.
     """
     start = time.monotonic()
-    executor = cluster.connect(scheduler, sandbox) if scheduler else None
-    status = executor.status if executor else (
-        jail.status() if sandbox else {"ok": False, "reason": "--unsandboxed",
-                                       "memory": False, "pids": False})
-    if sandbox and not status["ok"]:
-        raise SandboxUnavailable(f"no sandbox for the grading kernels: {status['reason']}; "
-                                 f"{jail.HOW_TO_GET_ONE}")
-    _remove_stale_scratch()
     # A worker's kernel template spends about a CPU-second importing NumPy, matplotlib and the
-    # rest: started first, the templates do it while this process imports nbgrader.
-    templates = [] if executor else _early_templates(Path(course_dir), workers, status)
+    # rest: started first, the templates do it while this process checks the sandbox and
+    # imports nbgrader (where there is no sandbox, grade refuses below and closes them).
+    templates = [] if scheduler else _early_templates(Path(course_dir), workers, sandbox)
     try:
+        executor = cluster.connect(scheduler, sandbox) if scheduler else None
+        status = executor.status if executor else (
+            jail.status() if sandbox else {"ok": False, "reason": "--unsandboxed",
+                                           "memory": False, "pids": False})
+        if sandbox and not status["ok"]:
+            raise SandboxUnavailable(f"no sandbox for the grading kernels: {status['reason']}; "
+                                     f"{jail.HOW_TO_GET_ONE}")
+        _remove_stale_scratch()
         return _grade(course_dir, assignments, workers, timeout, memory_mb, progress,
                       cell_timeout, output_bytes, students, executor, status, force, start,
                       templates)
@@ -222,7 +223,7 @@ def _add_definitions(spec: ShardSpec, tmp: Path, course: Course, defs: dict) -> 
         spec.sources[name] = (src, os.path.relpath(src, course.root))
 
 
-def _early_templates(course_dir: Path, workers: int | None, status: dict) -> list:
+def _early_templates(course_dir: Path, workers: int | None, jailed: bool) -> list:
     """A kernel template (not yet warm) for each local worker grade will likely start: one per
     submission folder, at most ``workers`` (default: one per core). A worker forked from grade
     takes one over (:mod:`autograder.pool`); any left are closed when grade ends."""
@@ -234,8 +235,7 @@ def _early_templates(course_dir: Path, workers: int | None, status: dict) -> lis
     templates = []
     for _ in range(min(workers or os.cpu_count() or 1, folders)):
         try:
-            templates.append(jail.Zygote(bool(status["ok"]), KERNEL_DISK_MB, env=nbgrader_env(),
-                                         wait=False))
+            templates.append(jail.Zygote(jailed, KERNEL_DISK_MB, env=nbgrader_env(), wait=False))
         except (OSError, RuntimeError):
             break
     return templates

@@ -475,10 +475,14 @@ class Zygote:
         else:
             cmd = [sys.executable, str(here / "zygote.py"), "plain"]
         log = os.environ.get("AUTOGRADER_ZYGOTE_LOG")
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
-            stderr=open(log, "a") if log else subprocess.DEVNULL, env=env,
-            start_new_session=True, cwd=self.root)
+        try:
+            self.proc = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+                stderr=open(log, "a") if log else subprocess.DEVNULL, env=env,
+                start_new_session=True, cwd=self.root)
+        except OSError:   # no bwrap, say
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
         if wait:
             self.wait_ready()
 
