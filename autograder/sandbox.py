@@ -141,7 +141,10 @@ def _remove_cgroup(folder: Path) -> None:
         return
     for child in children:
         _remove_cgroup(child)
-    for _ in range(200):   # up to 10 s for the killed to go
+    # The killed go within a few milliseconds, so look again soon, then less often: a fixed
+    # 50 ms wait cost every notebook that much (its kernel's init is still exiting).
+    pause = _Backoff(10.0)   # up to 10 s for the killed to go
+    while pause():
         try:
             pids = [int(p) for p in (folder / "cgroup.procs").read_text().split()]
         except OSError:
@@ -153,15 +156,29 @@ def _remove_cgroup(folder: Path) -> None:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        time.sleep(0.05)
-    for _ in range(20):   # a memory cgroup may stay busy a moment after its last task
+    pause = _Backoff(1.0)    # a memory cgroup may stay busy a moment after its last task
+    while pause():
         try:
             folder.rmdir()
             return
         except FileNotFoundError:
             return
         except OSError:
-            time.sleep(0.05)
+            pass
+
+
+class _Backoff:
+    """``while pause():`` -- true at once, then after 2, 4, 8 ... (at most 50) ms, until
+    ``seconds`` have passed."""
+
+    def __init__(self, seconds: float):
+        self.deadline, self.delay = time.monotonic() + seconds, 0.0
+
+    def __call__(self) -> bool:
+        if self.delay:
+            time.sleep(self.delay)
+        self.delay = min(0.05, max(0.002, self.delay * 2))
+        return time.monotonic() < self.deadline
 
 
 def remove_stale_cgroups(min_age: float = 60.0) -> None:

@@ -335,13 +335,23 @@ def test_workers_use_the_kernel_templates_grade_started_and_nothing_is_left(tmp_
     for student in ("a", "b", "c"):
         submit(course, student, "01_arrays",
                text=nbformat.writes(fill(stub, reference_sources(source))))
+    folders = Path(sandbox._scratch_root()).glob(f"nn-zygote-{os.getpid()}-*")
+    before = set(folders), set(_children())   # a template this process runs tests with
     result = grade(course, None, 2, 120, 1024, progress=False)
     assert [(o.status, o.score) for o in result.outcomes] == [("graded", 20.0)] * 3
     assert started.read_text().split() == [str(os.getpid())] * 2, \
         "a worker started a template of its own instead of the one grade started for it"
-    assert not list(Path(sandbox._scratch_root()).glob(f"nn-zygote-{os.getpid()}-*"))
+    folders = Path(sandbox._scratch_root()).glob(f"nn-zygote-{os.getpid()}-*")
+    assert set(folders) <= before[0], "grade left a template's folder"
+    assert set(_children()) <= before[1], "grade left a template or worker (or its zombie)"
+
+
+def _children() -> list:
+    """This process's kernel templates and forked workers, zombies included."""
+    import os
+
     mine = Path("/proc/self/cmdline").read_bytes()
-    left = []   # grade's templates and forked workers (not even a zombie of theirs)
+    found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             parent = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
@@ -349,5 +359,5 @@ def test_workers_use_the_kernel_templates_grade_started_and_nothing_is_left(tmp_
         except OSError:
             continue
         if parent == str(os.getpid()) and (b"zygote" in cmd or cmd in (mine, b"")):
-            left.append(pid)
-    assert left == []
+            found.append(pid)
+    return found
