@@ -80,16 +80,21 @@ class WorkerProcess:
         self.cgroups = Cgroups(memory, 512, kind="worker")
         argv = [str(self.shard), str(self.course_dir)]
         template, self.template = self.template, None
+        self.proc = None
         if FORK_WORKERS and can_fork():   # grade's own imports are the worker's
             from . import run
             pipes = (template.proc.stdin.fileno(), template.proc.stdout.fileno()) \
                 if template else ()
-            self.proc = ForkedWorker(functools.partial(run.main_forked, template=template), argv,
-                                     nbgrader_env(), str(self.shard), self.log,
-                                     self.cgroups.enter, keep=pipes)
-            if template:
-                template.hand_over()
-        else:
+            try:
+                self.proc = ForkedWorker(functools.partial(run.main_forked, template=template),
+                                         argv, nbgrader_env(), str(self.shard), self.log,
+                                         self.cgroups.enter, keep=pipes)
+            except OSError:   # no fork (out of processes, say): a new Python, as below
+                pass
+            else:
+                if template:
+                    template.hand_over()
+        if self.proc is None:
             if template:
                 template.close()   # a new Python starts its own
             self.proc = subprocess.Popen(

@@ -48,21 +48,27 @@ class ForkedWorker:
 
     def __init__(self, target, argv: list[str], env: dict, cwd: str, log, enter_cgroups,
                  keep: tuple = ()):
-        to_child, from_parent = os.pipe()
-        to_parent, from_child = os.pipe()
+        child_stdin, parent_writes = os.pipe()
+        parent_reads, child_stdout = os.pipe()
         gc.freeze()   # the child never collects grade's objects (nor closes their files)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            gc.unfreeze()
+            for fd in (child_stdin, parent_writes, parent_reads, child_stdout):
+                os.close(fd)
+            raise
         if pid == 0:
-            _child(target, argv, env, cwd, log.fileno(), to_child, from_child, enter_cgroups,
-                   keep)
+            _child(target, argv, env, cwd, log.fileno(), child_stdin, child_stdout,
+                   enter_cgroups, keep)
         gc.unfreeze()
-        os.close(to_child)
-        os.close(from_child)
+        os.close(child_stdin)
+        os.close(child_stdout)
         self.pid, self.args, self.returncode = pid, argv, None
         self._lock = threading.Lock()
-        self.stdin = io.TextIOWrapper(io.open(from_parent, "wb"), encoding="utf-8",
+        self.stdin = io.TextIOWrapper(io.open(parent_writes, "wb"), encoding="utf-8",
                                       write_through=True)
-        self.stdout = io.TextIOWrapper(io.open(to_parent, "rb"), encoding="utf-8")
+        self.stdout = io.TextIOWrapper(io.open(parent_reads, "rb"), encoding="utf-8")
 
     def poll(self):
         with self._lock:
