@@ -82,7 +82,8 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
     # A worker's kernel template spends about a CPU-second importing NumPy, matplotlib and the
     # rest: started first, the templates do it while this process checks the sandbox and
     # imports nbgrader (where there is no sandbox, grade refuses below and closes them).
-    templates = [] if scheduler else _early_templates(Path(course_dir), workers, sandbox)
+    templates = [] if scheduler else _early_templates(Path(course_dir), workers, sandbox,
+                                                      students)
     try:
         executor = cluster.connect(scheduler, sandbox) if scheduler else None
         status = executor.status if executor else (
@@ -223,12 +224,15 @@ def _add_definitions(spec: ShardSpec, tmp: Path, course: Course, defs: dict) -> 
         spec.sources[name] = (src, os.path.relpath(src, course.root))
 
 
-def _early_templates(course_dir: Path, workers: int | None, jailed: bool) -> list:
+def _early_templates(course_dir: Path, workers: int | None, jailed: bool,
+                     students: list[str] | None = None) -> list:
     """A kernel template (not yet warm) for each local worker grade will likely start: one per
-    submission folder, at most ``workers`` (default: one per core). A worker forked from grade
-    takes one over (:mod:`autograder.pool`); any left are closed when grade ends."""
+    submission folder (of ``students`` only, if given), at most ``workers`` (default: one per
+    core). A worker forked from grade takes one over (:mod:`autograder.pool`); any left are
+    closed when grade ends."""
     try:
         folders = sum(1 for student in (course_dir / "submitted").iterdir() if student.is_dir()
+                      and (students is None or student.name in students)
                       for entry in student.iterdir() if entry.is_dir())
     except OSError:
         return []
