@@ -94,8 +94,8 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
                                      f"{jail.HOW_TO_GET_ONE}")
         _remove_stale_scratch()
         return _grade(course_dir, assignments, workers, timeout, memory_mb, progress,
-                      cell_timeout, output_bytes, students, executor, status, force, start,
-                      templates)
+                      cell_timeout, output_bytes, students, executor=executor, status=status,
+                      force=force, start=start, templates=templates)
     finally:
         for template in templates:
             template.close()

@@ -190,8 +190,8 @@ class WorkerProcess:
 class Pool:
     """``workers`` local worker processes, started when the pool is made (forked from grade,
     :mod:`autograder.worker_fork`): their kernel templates warm up while ``grade`` still reads
-    the definitions and checks the submissions. :meth:`open` says the spec is complete (each worker then
-    builds its shard); :meth:`put` hands over one job at a time, longest first;
+    the definitions and checks the submissions. :meth:`open` says the spec is complete (each
+    worker then builds its shard); :meth:`put` hands over one job at a time, longest first;
     :meth:`results` yields every answer as it comes, in the caller's thread. Leave through
     :meth:`close`, which kills whatever still runs."""
 

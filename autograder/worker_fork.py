@@ -33,6 +33,8 @@ import threading
 import time
 import traceback
 
+from .zygote import close_inherited_fds
+
 
 def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1 and \
@@ -112,12 +114,7 @@ def _child(target, argv, env, cwd, log_fd, stdin_fd, stdout_fd, enter_cgroups, k
         enter_cgroups()
         for fd, std in ((stdin_fd, 0), (stdout_fd, 1), (log_fd, 2)):
             os.dup2(fd, std)
-        for name in os.listdir("/proc/self/fd"):
-            if int(name) > 2 and int(name) not in keep:
-                try:
-                    os.close(int(name))
-                except OSError:
-                    pass
+        close_inherited_fds(keep)
         sys.stdin = io.TextIOWrapper(io.open(0, "rb", closefd=False), encoding="utf-8")
         sys.stdout = sys.stderr = io.TextIOWrapper(io.open(2, "wb", closefd=False),
                                                    encoding="utf-8", line_buffering=True)

@@ -109,6 +109,12 @@ def _close_fds(keep: tuple = ()) -> None:
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
+    close_inherited_fds(keep)
+
+
+def close_inherited_fds(keep: tuple = ()) -> None:
+    """Close every file descriptor above 2 but ``keep`` (also used by a worker forked from
+    grade, :mod:`autograder.worker_fork`)."""
     fds = [int(n) for n in os.listdir("/proc/self/fd") if int(n) > 2 and int(n) not in keep]
     for fd in fds:
         try:
