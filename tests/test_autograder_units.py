@@ -230,3 +230,73 @@ def test_the_cached_metadata_check_judges_as_nbgrader_s_own():
                        cell) == expected, cell.metadata["nbgrader"]
         failed += expected is not None
     assert failed == len(broken), "a broken cell passed the schema"
+
+
+def test_the_template_gradebook_holds_what_nbgrader_s_own_calls_write(tmp_path: Path):
+    """write_template adds its rows in one transaction; the gradebook is the one nbgrader's
+    update_or_create_* calls make, row for row (ids aside), grade, solution, task and
+    locked cells and a due date included."""
+    import sqlite3
+
+    from nbgrader.api import Gradebook
+
+    from autograder.alembic_head import install
+    from autograder.definitions import AssignmentDef, CellDef, NotebookDef, write_template
+
+    install()   # as Course() does: nbgrader would shell out to `alembic` for each new gradebook
+    cells = [CellDef("intro", "markdown", True, "# Hi", "c0"),
+             CellDef("answer", "code", False, "x = 1", "c1", solution=True),
+             CellDef("test", "code", True, "assert x", "c2", grade=True, max_score=2.0),
+             CellDef("both", "code", False, "y = 2", "c3", grade=True, solution=True,
+                     max_score=1.5),
+             CellDef("essay", "markdown", True, "Explain.", "c4", task=True, max_score=3.0)]
+    defs = {"a1": AssignmentDef("a1", "2026-01-02 03:04:05 UTC",
+                                [NotebookDef("nb1", '{"name": "python3"}', cells),
+                                 NotebookDef("nb2", None, cells[:3])]),
+            "a2": AssignmentDef("a2", None, [NotebookDef("nb1", None, cells[1:3])])}
+    ours = tmp_path / "ours.db"
+    write_template(ours, "course-x", defs)
+    stock = tmp_path / "stock.db"
+    with Gradebook(f"sqlite:///{stock}", "course-x") as gb:
+        for a in defs.values():
+            gb.update_or_create_assignment(a.name, duedate=a.duedate)
+            for nb in a.notebooks:
+                gb.update_or_create_notebook(nb.name, a.name, kernelspec=nb.kernelspec)
+                for c in nb.cells:
+                    if c.grade:
+                        gb.update_or_create_grade_cell(c.name, nb.name, a.name,
+                                                       max_score=c.max_score,
+                                                       cell_type=c.cell_type)
+                    if c.solution:
+                        gb.update_or_create_solution_cell(c.name, nb.name, a.name)
+                    if c.task:
+                        gb.update_or_create_task_cell(c.name, nb.name, a.name,
+                                                      max_score=c.max_score,
+                                                      cell_type=c.cell_type)
+                    gb.update_or_create_source_cell(c.name, nb.name, a.name,
+                                                    cell_type=c.cell_type, locked=c.locked,
+                                                    source=c.source, checksum=c.checksum)
+
+    def content(path: Path) -> dict:
+        """Every table's rows, each id replaced by the names it stands for."""
+        con = sqlite3.connect(path)
+        names = {}
+        for row in con.execute("SELECT a.id, a.name, a.duedate, a.course_id FROM assignment a"):
+            names[row[0]] = ("assignment", *row[1:])
+        for row in con.execute("SELECT id, name, assignment_id, kernelspec FROM notebook"):
+            names[row[0]] = ("notebook", row[1], names[row[2]], row[3])
+        for row in con.execute("SELECT id, name, notebook_id, type FROM base_cell"):
+            names[row[0]] = ("cell", row[1], names[row[2]], row[3])
+        for (row_id,) in con.execute("SELECT id FROM source_cell"):
+            names[row_id] = "a source cell's own id"
+        tables = [t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        found = {}
+        for table in tables:
+            rows = con.execute(f"SELECT * FROM {table}").fetchall()   # noqa: S608 - our tables
+            found[table] = sorted(repr(tuple(names.get(v, v) if table != "alembic_version"
+                                             else v for v in row)) for row in rows)
+        return found
+
+    mine, theirs = content(ours), content(stock)
+    assert mine == theirs
+    assert len(mine["grade_cells"]) == 4 and len(mine["task_cells"]) == 1, mine
