@@ -84,11 +84,14 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
     # imports nbgrader (where there is no sandbox, grade refuses below and closes them).
     templates = [] if scheduler else _early_templates(Path(course_dir), workers, sandbox,
                                                       students)
+    probe = jail.Probe() if sandbox and not scheduler else None   # runs while nbgrader imports
     try:
+        import nbgrader.api  # noqa: F401 - here, beside the probe and the templates
+
         executor = cluster.connect(scheduler, sandbox) if scheduler else None
         status = executor.status if executor else (
-            jail.status() if sandbox else {"ok": False, "reason": "--unsandboxed",
-                                           "memory": False, "pids": False})
+            jail.status(probe) if sandbox else {"ok": False, "reason": "--unsandboxed",
+                                                "memory": False, "pids": False})
         if sandbox and not status["ok"]:
             raise SandboxUnavailable(f"no sandbox for the grading kernels: {status['reason']}; "
                                      f"{jail.HOW_TO_GET_ONE}")
@@ -97,6 +100,8 @@ def grade(course_dir: Path, assignments: list[str] | None = None, workers: int |
                       cell_timeout, output_bytes, students, executor=executor, status=status,
                       force=force, start=start, templates=templates)
     finally:
+        if probe is not None:
+            probe.close()
         for template in templates:
             template.close()
 

@@ -128,23 +128,27 @@ class Cgroups:
             with open(folder / "cgroup.procs", "w") as f:
                 f.write(str(pid or os.getpid()))
 
-    def close(self) -> None:
-        """Kill whatever is left in the cgroups (and cgroups below them), then remove them."""
-        for folder in self.dirs:
-            _remove_cgroup(folder)
+    def close(self, wait: bool = True) -> bool:
+        """Kill whatever is left in the cgroups (and cgroups below them), then remove them.
+        ``wait=False``: kill, and remove only what is already empty, without waiting for the
+        killed to go (call again later); True once every cgroup is gone."""
+        self.dirs = [folder for folder in self.dirs if not _remove_cgroup(folder, wait)]
+        return not self.dirs
 
 
-def _remove_cgroup(folder: Path) -> None:
+def _remove_cgroup(folder: Path, wait: bool = True) -> bool:
+    """True once ``folder`` (and every cgroup below it) is gone."""
     try:
         children = [p for p in folder.iterdir() if p.is_dir()]
+    except FileNotFoundError:
+        return True
     except OSError:
-        return
-    for child in children:
-        _remove_cgroup(child)
+        return False
+    gone = all([_remove_cgroup(child, wait) for child in children])
     # The killed go within a few milliseconds, so look again soon, then less often: a fixed
     # 50 ms wait cost every notebook that much (its kernel's init is still exiting).
-    pause = _Backoff(10.0)   # up to 10 s for the killed to go
-    while pause():
+    pause = _Backoff(10.0 if wait else 0.0)   # up to 10 s for the killed to go
+    while True:
         try:
             pids = [int(p) for p in (folder / "cgroup.procs").read_text().split()]
         except OSError:
@@ -156,29 +160,35 @@ def _remove_cgroup(folder: Path) -> None:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-    pause = _Backoff(1.0)    # a memory cgroup may stay busy a moment after its last task
-    while pause():
+        if not pause():
+            return False
+    pause = _Backoff(1.0 if wait else 0.0)   # a memory cgroup may stay busy a moment after
+    while gone:                               # its last task has gone
         try:
             folder.rmdir()
-            return
+            return True
         except FileNotFoundError:
-            return
+            return True
         except OSError:
             pass
+        if not pause():
+            break
+    return False
 
 
 class _Backoff:
-    """``while pause():`` -- true at once, then after 2, 4, 8 ... (at most 50) ms, until
-    ``seconds`` have passed."""
+    """``pause()`` after each failed try: waits 2, 4, 8 ... (at most 50) ms and says True
+    while ``seconds`` have not passed (False at once, never waiting, when they have)."""
 
     def __init__(self, seconds: float):
-        self.deadline, self.delay = time.monotonic() + seconds, 0.0
+        self.deadline, self.delay = time.monotonic() + seconds, 0.002
 
     def __call__(self) -> bool:
-        if self.delay:
-            time.sleep(self.delay)
-        self.delay = min(0.05, max(0.002, self.delay * 2))
-        return time.monotonic() < self.deadline
+        if time.monotonic() + self.delay >= self.deadline:
+            return False
+        time.sleep(self.delay)
+        self.delay = min(0.05, self.delay * 2)
+        return True
 
 
 def remove_stale_cgroups(min_age: float = 60.0) -> None:
@@ -256,13 +266,11 @@ def _course_package() -> str:
 
 
 def _font_cache() -> str | None:
-    """matplotlib's font list, so each kernel need not rebuild it (a second or more)."""
-    try:
-        import matplotlib
-        cache = Path(matplotlib.get_cachedir())
-    except Exception:  # noqa: BLE001 - no matplotlib: nothing to share
-        return None
-    lists = sorted(cache.glob("fontlist-*.json"))
+    """matplotlib's font list, so each kernel need not rebuild it (a second or more). Found
+    where ``matplotlib.get_cachedir()`` looks, without importing matplotlib (0.2 s)."""
+    folder = os.environ.get("MPLCONFIGDIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib")
+    lists = sorted(Path(folder).resolve().glob("fontlist-*.json"))
     return str(lists[-1]) if lists else None
 
 
@@ -359,9 +367,13 @@ class Sandbox:
         """The bwrap command line running ``argv`` (a Python command) in the jail."""
         return bwrap_command(argv, env, [self.kernel_file], [self.dir], self.disk_mb)
 
-    def close(self) -> None:
-        self.cgroups.close()
+    def close(self, wait: bool = True) -> bool:
+        """Kill what runs in the jail and remove it. ``wait=False``: kill, but leave the jail
+        until what was killed has gone (call again later); True once it is removed."""
+        if not self.cgroups.close(wait):
+            return False
         shutil.rmtree(self.dir, ignore_errors=True)
+        return True
 
 
 def kernel_argv(connection_file: str, extra: list | None = None) -> list[str]:
@@ -373,45 +385,82 @@ def kernel_argv(connection_file: str, extra: list | None = None) -> list[str]:
 _STATUS: dict = {}
 
 
-def status() -> dict:
+def status(probe: "Probe | None" = None) -> dict:
     """Whether a sandbox works here: {"ok": bool, "reason": str, "memory": bool, "pids": bool}.
 
-    Runs the interpreter once inside a real jail and checks it is confined.
+    Runs the interpreter once inside a real jail and checks it is confined (``probe``: that
+    run, started earlier).
     """
-    if _STATUS:
-        return _STATUS
-    if not os.path.exists(BWRAP):
-        _STATUS.update(ok=False, reason="bubblewrap (bwrap) is not installed", memory=False,
-                       pids=False)
-        return _STATUS
-    if os.geteuid() == 0 and not os.path.exists(SETPRIV):
-        _STATUS.update(ok=False, reason="setpriv (util-linux) is missing", memory=False,
-                       pids=False)
-        return _STATUS
-    box = Sandbox(memory_mb=256, pids=16)
-    try:
+    if not _STATUS:
+        (probe or Probe()).result()
+    return _STATUS
+
+
+class Probe:
+    """The run :func:`status` judges, started at once and read by :meth:`result`: a tenth of a
+    second, most of it waiting for bwrap and Python to start, that ``grade`` spends importing
+    nbgrader instead."""
+
+    def __init__(self):
+        self.box = self.proc = None
+        self.error = ""
+        if _STATUS:
+            return
+        if not os.path.exists(BWRAP):
+            self.error = "bubblewrap (bwrap) is not installed"
+            return
+        if os.geteuid() == 0 and not os.path.exists(SETPRIV):
+            self.error = "setpriv (util-linux) is missing"
+            return
+        self.box = Sandbox(memory_mb=256, pids=16)
         probe = ("import os, socket; s = socket.socket(); "
                  "print(os.getuid(), os.getpid(), os.path.exists(%r), end=' ');"
                  "\ntry: s.connect(('1.1.1.1', 53)); print('net')\n"
                  "except OSError: print('nonet')" % str(Path(__file__).resolve()))
-        argv = [sys.executable, "-c", probe]
         try:
-            proc = subprocess.run(box.wrap(argv, dict(os.environ)), capture_output=True,
-                                  text=True, timeout=60, preexec_fn=box.cgroups.enter,
-                                  stdin=subprocess.DEVNULL)
-            out = proc.stdout.split()
+            self.proc = subprocess.Popen(
+                self.box.wrap([sys.executable, "-c", probe], dict(os.environ)),
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                text=True, preexec_fn=self.box.cgroups.enter)
         except (OSError, subprocess.SubprocessError) as exc:
-            proc, out = None, [str(exc)]
-        expected_uid = str(NOBODY if os.geteuid() == 0 else os.getuid())
-        if proc is not None and out == [expected_uid, "2", "False", "nonet"]:
-            _STATUS.update(ok=True, reason="", memory=box.cgroups.memory, pids=box.cgroups.pids)
-        else:
-            detail = (proc.stderr.strip().splitlines() or [""])[-1] if proc else out[0]
-            _STATUS.update(ok=False, memory=False, pids=False,
-                           reason=f"bubblewrap does not work here ({detail or out})")
-    finally:
-        box.close()
-    return _STATUS
+            self.box.close()
+            self.box, self.error = None, f"bubblewrap does not work here ({exc})"
+
+    def result(self) -> dict:
+        """:func:`status`'s answer (the first probe read decides it for this process)."""
+        if _STATUS:
+            self.close()
+            return _STATUS
+        if self.proc is None:
+            _STATUS.update(ok=False, reason=self.error, memory=False, pids=False)
+            return _STATUS
+        try:
+            out, err = self.proc.communicate(timeout=60)
+            words = out.split()
+        except subprocess.TimeoutExpired as exc:
+            self.proc.kill()
+            self.proc.communicate()
+            words, err = [str(exc)], ""
+        try:
+            expected_uid = str(NOBODY if os.geteuid() == 0 else os.getuid())
+            if words == [expected_uid, "2", "False", "nonet"]:
+                _STATUS.update(ok=True, reason="", memory=self.box.cgroups.memory,
+                               pids=self.box.cgroups.pids)
+            else:
+                detail = (err.strip().splitlines() or [""])[-1]
+                _STATUS.update(ok=False, memory=False, pids=False,
+                               reason=f"bubblewrap does not work here ({detail or words})")
+        finally:
+            self.close()
+        return _STATUS
+
+    def close(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.box is not None:
+            self.box.close()
+            self.box = None
 
 
 # --------------------------------------------------------------------------- the fork server

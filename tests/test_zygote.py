@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -128,3 +129,35 @@ def test_spare_kernel_is_fresh_and_guards_the_next_notebook(jailed, tmp_path, mo
     assert second.cells[1].outputs[0]["text"].strip() == "False", \
         "the spare kernel did not guard the locked cells of the notebook that took it"
     assert any("numpy.allclose" in r for r in run.RESTORED), run.RESTORED
+
+
+def test_a_jail_closed_without_waiting_goes_once_its_processes_have(tmp_path):
+    """close_jail(wait=False), as a finished notebook's kernel is stopped: everything in the
+    jail is killed at once, and reap_jails removes the jail (cgroups and folder) once the
+    killed have gone, without anyone waiting in between."""
+    import subprocess
+    import time
+
+    box = sandbox.Sandbox(memory_mb=64, pids=8, parent=str(tmp_path))
+    if not box.cgroups.dirs:
+        box.close()
+        pytest.skip("no cgroups here: a jail's processes are its kernel's tree alone")
+    cgroups = list(box.cgroups.dirs)
+    child = subprocess.Popen(["sleep", "60"], preexec_fn=box.cgroups.enter)
+    run.JAILS.append(box)
+    try:
+        run.close_jail(box, wait=False)
+        assert box not in run.JAILS
+        assert child.wait(timeout=5) == -9, "the jail's process was not killed"
+        deadline = time.monotonic() + 10
+        while box in run.DYING and time.monotonic() < deadline:
+            run.reap_jails()
+            time.sleep(0.01)
+        assert box not in run.DYING, "the jail was never removed"
+        assert not any(c.exists() for c in cgroups), "its cgroups were left behind"
+        assert not Path(box.dir).exists(), "its folder was left behind"
+    finally:
+        child.kill()
+        if box in run.DYING:
+            run.DYING.remove(box)
+        box.close()
