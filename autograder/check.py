@@ -12,6 +12,7 @@ import nbformat
 
 from .definitions import AssignmentDef, NotebookDef
 from .results import Outcome
+from .sanitize import writes_once
 
 
 @functools.lru_cache(maxsize=1024)
@@ -333,7 +334,7 @@ def _precheck(student, assignment, folder, adef, ignore, flags, notes):
                            f"{path.name} is not a Jupyter notebook ({str(exc)[:300]})", flags,
                            notes)
         flags += tamper_flags(nb, nbdef)
-        notebooks[path.name] = nbformat.writes(nb)
+        notebooks[path.name] = writes_once(nb)
     return Task(student, assignment, notebooks, _timestamp(folder, notes, flags), flags, notes)
 
 

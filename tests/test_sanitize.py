@@ -75,3 +75,31 @@ def test_undone_edits_and_flag_summary():
     assert "np.a, np.b" in told[2] and "and 2 more" in told[2]
     line = report.summarise_flags(flags)
     assert "\n" not in line and "+7 more" in line and "edited locked cells: test_dot_values" in line
+
+
+def test_writes_once_writes_what_nbformat_writes():
+    """sanitize.writes_once (no deep copy, no second validation) gives nbformat.writes' text,
+    byte for byte: source notebooks, outputs of every kind, attachments, split and joined
+    strings, an nbformat 3 notebook read as version 4, and transient metadata it drops."""
+    import copy
+
+    notebooks = [nbformat.read(p, as_version=4) for p in sorted((REPO / "source").glob("*/*.ipynb"))]
+    v4 = nbformat.v4
+    nb = v4.new_notebook(metadata={"signature": "x", "orig_nbformat": 3, "a": {"ü": "한글"}})
+    nb.cells = [
+        v4.new_markdown_cell("# Title\nline two\n", attachments={
+            "a.png": {"image/png": "iVBORw0KGgo=\n", "text/plain": ["multi\n", "line"]}}),
+        v4.new_code_cell("x = 1\nprint(x)", metadata={"trusted": True}, outputs=[
+            v4.new_output("stream", name="stdout", text="1\n2\n"),
+            v4.new_output("execute_result", {"text/plain": "a\nb", "text/html": "<b>\n</b>",
+                                             "application/json": {"k": [1, "2\n3"]}},
+                          execution_count=1),
+            v4.new_output("display_data", {"image/png": "AAAA\nBBBB"}, metadata={"w": 3}),
+            v4.new_output("error", ename="E", evalue="v", traceback=["t1\n", "t2"])]),
+        v4.new_raw_cell(["raw\n", "cell"])]
+    notebooks.append(nb)
+    v3 = nbformat.v3.new_notebook(worksheets=[nbformat.v3.new_worksheet(cells=[
+        nbformat.v3.new_code_cell(input="y = 2", prompt_number=1)])])
+    notebooks.append(nbformat.reads(nbformat.writes(v3, version=3), as_version=4))
+    for nb in notebooks:
+        assert sanitize.writes_once(copy.deepcopy(nb)) == nbformat.writes(nb)
