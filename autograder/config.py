@@ -37,6 +37,13 @@ def configure(c) -> None:
     c.Execute.kernel_name = "python3"
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
                                 "*.egg-info"]
+    install_fixes()
+
+
+def install_fixes() -> None:
+    """The fixes to nbgrader and nbclient this course's grading relies on, in this process:
+    wherever the course's ``nbgrader_config.py`` is loaded, and in every grading worker
+    (a Dask worker's course configuration arrives as data, which runs none of this)."""
     # Each new gradebook would otherwise cost a run of the `alembic` command.
     from . import alembic_head, nbclient_fix, schema_cache
     alembic_head.install()

@@ -483,8 +483,13 @@ class RobustExecute(Execute):
 
 def configure_worker(c, notebook_timeout: float, cell_timeout: float | None,
                      output_bytes: int = 0) -> None:
-    """Swap Execute for RobustExecute in the course's autograde preprocessors."""
+    """Swap Execute for RobustExecute in the course's autograde preprocessors (and install
+    the course's fixes to nbgrader and nbclient in this process)."""
     from nbgrader.converters import Autograde
+
+    from .config import install_fixes
+
+    install_fixes()
 
     # nbconvert validates the whole notebook after each of autograde's dozen preprocessors
     # (about 30 ms a notebook); once, after the last, finds the same invalid notebooks.

@@ -300,3 +300,25 @@ def test_the_template_gradebook_holds_what_nbgrader_s_own_calls_write(tmp_path: 
     mine, theirs = content(ours), content(stock)
     assert mine == theirs
     assert len(mine["grade_cells"]) == 4 and len(mine["task_cells"]) == 1, mine
+
+
+def test_a_grading_worker_installs_the_course_fixes_whatever_its_configuration(tmp_path: Path):
+    """A Dask worker's course configuration arrives as data, which runs none of the course's
+    nbgrader_config.py: configure_worker installs the fixes itself. Without nbclient#312's
+    work-around a widget cell stalled a cluster's notebook for a minute in most runs."""
+    import subprocess
+    import sys
+
+    code = ("from traitlets.config import Config\n"
+            "from nbclient.output_widget import OutputWidget\n"
+            "from nbgrader.nbgraderformat.common import BaseMetadataValidator as V\n"
+            "from autograder.run import configure_worker\n"
+            "before = [getattr(OutputWidget.sync_state, 'muted', False),\n"
+            "          getattr(V.validate_cell, 'cached', False)]\n"
+            "configure_worker(Config(), 60, 30)\n"
+            "print(before, [getattr(OutputWidget.sync_state, 'muted', False),\n"
+            "               getattr(V.validate_cell, 'cached', False)])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["[False,", "False]", "[True,", "True]"], out.stdout
