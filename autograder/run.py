@@ -222,10 +222,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         # exit and waited for (about 50 ms a notebook). The jail goes once they have gone.
         self.shutting_down = True
         self.stop_restarter()
-        if self.provisioner is not None and self.provisioner.process is not None:
-            self.provisioner.process.kill()
-        close_jail(self.jail, wait=False)
-        self.jail = None
+        _kill(self, wait=False)
         await self._async_cleanup_resources(restart=False)
 
     # AsyncKernelManager binds its public name to KernelManager's function, not to ours.
@@ -275,7 +272,7 @@ def spare_started() -> None:
         if error is not None:
             print(f"no spare kernel: {error}", file=sys.stderr)
             SPARE.remove(entry)
-            close_jail(entry[0].jail)
+            _kill(entry[0])
 
 
 def take_spare(kernel_name: str, arguments: list):
@@ -290,22 +287,24 @@ def take_spare(kernel_name: str, arguments: list):
         km.spare = False
         km.give_locked()
         return km
-    _drop(km)
+    _kill(km)
     return None
 
 
 def drop_spare() -> None:
     spare_started()
     while SPARE:
-        _drop(SPARE.pop()[0])
+        _kill(SPARE.pop()[0])
 
 
-def _drop(km) -> None:
+def _kill(km, wait: bool = True) -> None:
+    """Kill ``km``'s kernel and whatever runs in its jail, and close the jail (see
+    :func:`close_jail` for ``wait``)."""
     try:
         if km.provisioner is not None and km.provisioner.process is not None:
             km.provisioner.process.kill()
     finally:
-        close_jail(km.jail)
+        close_jail(km.jail, wait)
         km.jail = None
 
 
