@@ -136,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None,
                    help="assignments checked at a time (default: the number of cores)")
 
+    _course_command(commands, "points", "the share of each assignment's points that goes to "
+                    "the maths it teaches (at least 75 %) and to contract details")
+    _course_command(commands, "sitting", "each notebook's estimated time beside the time it "
+                    "states (at most 100 minutes)")
+
     p = commands.add_parser("lab", help="JupyterLab on release/ with the student's tools only",
                             description="JupyterLab on release/ as a student sees it "
                                         "(nbgrader's Validate button, no instructor tools), or "
@@ -223,6 +228,11 @@ def main(argv=None) -> int:
         except DemoError as error:
             print(f"python -m autograder demo: {error}", file=sys.stderr)
             return 2
+    elif args.command in ("points", "sitting"):
+        from .config import REPO
+        from .quality import points, sitting
+        tool = points if args.command == "points" else sitting
+        return tool.main(Path(args.course_dir or REPO), args.assignments or None)
     elif args.command == "lab":
         from .config import REPO
         from .lab import main as lab

@@ -1,0 +1,1 @@
+"""Tools that check the course itself: its hidden tests, its notebooks, its speed."""
