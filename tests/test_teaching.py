@@ -162,3 +162,77 @@ def test_errata_against_the_study_note():
     for erratum in (("size()",), ("정수",), ("상수",), ("SGE",), ("np.rando",), ("h_1", "h₁"),
                     ("column vector", "열벡터")):
         assert any(text in boxes for text in erratum), f"no 노트 정오표 box mentions {erratum[0]!r}"
+
+
+# Notebooks revised for a single sitting state their time in their first cell; these hold
+# them to it, to points on the maths, to Korean at parity and to the one glossary.
+REVISED = [a for a in ASSIGNMENTS if "예상 소요 시간" in _cells(a)[0]["text"]]
+ENGLISH_LINE = re.compile(r"(?:[A-Za-z][A-Za-z'’-]*\W+){5}")
+GLOSSARY_ROW = re.compile(r"^\|\s*(.+?)\s*\|\s*(.+?)\s*\|\s*$")
+
+
+@pytest.fixture(params=REVISED or [pytest.param(None, marks=pytest.mark.skip("none revised"))])
+def revised(request):
+    return request.param, _cells(request.param)
+
+
+def _bilingual(text: str) -> bool:
+    return _korean_lines(text) >= 1 and any(ENGLISH_LINE.search(line) and not HANGUL.search(line)
+                                           for line in text.splitlines())
+
+
+def test_each_notebook_fits_a_sitting(revised):
+    from autograder.quality import sitting
+
+    name, _ = revised
+    est = sitting.estimate(REPO / "source" / name / f"{name}.ipynb")
+    assert est.stated is not None and round(est.minutes) <= est.stated <= sitting.LIMIT_MINUTES, (
+        f"{name}: states {est.stated} minutes, estimated {est.minutes:.0f} "
+        f"(python -m autograder sitting); at most {sitting.LIMIT_MINUTES}")
+
+
+def test_most_points_go_to_the_maths(revised):
+    from autograder.quality import points
+
+    name, _ = revised
+    shares = points.shares(REPO / "source" / name / f"{name}.ipynb")
+    assert shares.maths_share >= points.MIN_MATHS_SHARE, (
+        f"{name}: {shares.maths_share:.0%} of the points on the maths "
+        f"(python -m autograder points)")
+
+
+def test_checkpoints_answers_and_summaries_are_bilingual(revised):
+    name, cells = revised
+    for i, cell in enumerate(cells):
+        text = cell["text"]
+        if cell["cell_type"] != "markdown":
+            continue
+        if CHECKPOINT in text:
+            question = text.replace(CHECKPOINT, "")
+            assert _bilingual(question), f"{name}: checkpoint {text[:80]!r} needs Korean and English"
+            answer = next((c for c in cells[i + 1:] if c["cell_type"] == "markdown"), None)
+            assert answer is not None and "<details>" in answer["text"]
+            assert _bilingual(answer["text"]), (
+                f"{name}: the answer to checkpoint {text[:60]!r} needs Korean and English")
+        if text.lstrip().startswith(SUMMARY):
+            assert _bilingual(text.replace(SUMMARY, "")), (
+                f"{name}: summary {text[:60]!r} needs Korean and English")
+
+
+def test_one_korean_term_per_concept(revised):
+    from course import glossary
+
+    name, cells = revised
+    markdown = "\n".join(c["text"] for c in cells if c["cell_type"] == "markdown")
+    for variant, preferred in glossary.VARIANTS.items():
+        assert variant not in markdown, f"{name}: uses {variant!r}; the course says {preferred!r}"
+    table = next((c["text"] for c in cells if c["cell_type"] == "markdown"
+                  and c["text"].lstrip().startswith("## Glossary (용어집)")), None)
+    assert table is not None, f"{name}: no '## Glossary (용어집)' table"
+    rows = [GLOSSARY_ROW.match(line) for line in table.splitlines()[1:]]
+    rows = [m.groups() for m in rows if m and not m.group(1).startswith(("English", "---"))]
+    assert rows, f"{name}: an empty glossary"
+    for english, korean in rows:
+        assert glossary.KOREAN.get(english) == korean, (
+            f"{name}: glossary row {english} | {korean} is not course.glossary's "
+            f"({glossary.KOREAN.get(english, 'no such term')})")
