@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Figures render in JupyterLab (make lab) as usual. Unattended runs -- nbval and
-# nbgrader's kernels, which get MPLBACKEND=Agg from autograder.pipeline -- skip
+# nbgrader's kernels, which get MPLBACKEND=Agg from autograder.stock_nbgrader -- skip
 # rendering them: no one looks, and it is a third of a notebook's run time.
 HEADLESS := MPLBACKEND=Agg
 
@@ -63,8 +63,8 @@ release: $(STAMP)
 # Stock sequential `nbgrader autograde` against `autograder grade` on one
 # simulated class of 40+ notebooks: identical scores, both wall times, ratio.
 bench: $(STAMP)
-	$(BIN)/python -m autograder.bench --profile
-	$(BIN)/python -m autograder.bench_dask
+	$(BIN)/python -m autograder.quality.bench --profile
+	$(BIN)/python -m autograder.quality.bench_dask
 
 # The student bundle (released notebooks, the course package, pinned
 # requirements, a how-to) in scratch/nn-from-scratch-student/ and .zip; for some

@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--student", default=None, help="only this student")
     p.add_argument("--show-hidden-tests", action="store_true",
                    help="show the hidden test code and full tracebacks, whatever the course's "
-                        "FeedbackPolicy says; default: follow the policy (autograder/policy.py: "
+                        "FeedbackPolicy says; default: follow the policy (autograder/reporting/policy.py: "
                         "hidden until a date, or forever)")
 
     p = _course_command(commands, "report", "grades.csv and an HTML report with charts", assignments=False)
@@ -164,7 +164,7 @@ def main(argv=None) -> int:
         if note:
             print(note, file=sys.stderr)
     if args.command == "init":
-        from .newcourse import CourseExists, init
+        from autograder.course_admin.new_course import CourseExists, init
         try:
             init(args.course_dir)
         except CourseExists as error:
@@ -172,7 +172,7 @@ def main(argv=None) -> int:
             return 2
     elif args.command == "release":
         from .config import REPO
-        from .release import ReleaseError, release
+        from autograder.course_admin.release import ReleaseError, release
         try:
             for path in release(args.assignments or None, args.course_dir or REPO,
                                 allow_early=args.allow_early):
@@ -181,9 +181,9 @@ def main(argv=None) -> int:
             print(f"python -m autograder release: {error}", file=sys.stderr)
             return 2
     elif args.command == "bundle":
-        from .bundle import build_bundle
+        from autograder.course_admin.bundle import build_bundle
         from .config import REPO
-        from .release import ReleaseError
+        from autograder.course_admin.release import ReleaseError
         try:
             out = build_bundle(args.course_dir or REPO, args.out, args.assignments or None,
                                allow_early=args.allow_early)
@@ -193,35 +193,35 @@ def main(argv=None) -> int:
         print(f"student bundle: {out} (and {out}.zip)")
     elif args.command == "grade":
         from .config import REPO
-        from .grade import run
+        from autograder.grading.grade import run
         return run(args.course_dir or REPO, args.assignments, args.workers, args.timeout,
                    args.memory, args.cell_timeout, students=args.student,
                    sandbox=not args.unsandboxed, scheduler=args.scheduler,
                    force=args.force)
     elif args.command == "check-tests":
-        from .checktests import run
+        from autograder.quality.check_tests import run
         from .config import REPO
         return run(args.assignments or None, args.workers, args.course_dir or REPO)
     elif args.command == "feedback":
         from .config import REPO
-        from .feedback import main as feedback
+        from autograder.reporting.feedback import main as feedback
         return feedback(args.course_dir or REPO, args.assignments or None,
                         args.show_hidden_tests, args.student)
     elif args.command == "report":
         from .config import REPO
-        from .report import main as report
+        from autograder.reporting.report import main as report
         return report(args.course_dir or REPO, args.out, args.db_url)
     elif args.command == "export":
         from .config import REPO
-        from .export import main as export
+        from autograder.reporting.export import main as export
         return export(args.course_dir or REPO, args.out, args.db_url, args.formats)
     elif args.command == "simulate":
         from .config import REPO
-        from .simulate import main as simulate
+        from autograder.quality.simulate import main as simulate
         return simulate(args.course_dir or REPO, args.students, args.seed,
                         args.assignments or None)
     elif args.command == "demo":
-        from .demo import DemoError, run_demo
+        from autograder.quality.demo import DemoError, run_demo
         try:
             run_demo(args.course_dir, students=args.students, seed=args.seed,
                      workers=args.workers)
@@ -235,7 +235,7 @@ def main(argv=None) -> int:
         return tool.main(Path(args.course_dir or REPO), args.assignments or None)
     elif args.command == "lab":
         from .config import REPO
-        from .lab import main as lab
+        from autograder.course_admin.lab import main as lab
         return lab(args.instructor, Path(args.course_dir).resolve() if args.course_dir else REPO)
     return 0
 

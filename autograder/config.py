@@ -44,13 +44,9 @@ def install_fixes() -> None:
     """The fixes to nbgrader and nbclient this course's grading relies on, in this process:
     wherever the course's ``nbgrader_config.py`` is loaded, and in every grading worker
     (a Dask worker's course configuration arrives as data, which runs none of this)."""
-    # Each new gradebook would otherwise cost a run of the `alembic` command.
-    from . import alembic_head, nbclient_fix, schema_cache
-    alembic_head.install()
-    # Headless runs otherwise stall a minute now and then after a widget cell.
-    nbclient_fix.install()
-    # nbgrader otherwise re-checks its metadata schema for every cell it reads.
-    schema_cache.install()
+    from autograder import nbgrader_fixes
+
+    nbgrader_fixes.install()
 
 
 def assignments(course_dir: Path = REPO) -> list[str]:
@@ -82,3 +78,14 @@ def missing_config_note(course_dir: Path) -> str | None:
             f"(the course: {ours.CourseDirectory.course_id!r}), gradebook {stock_dir.db_url}. "
             f"`python -m autograder init DIR` sets up a course folder with the course's "
             f"settings; or copy nbgrader_config.py from {REPO} into {course_dir}.")
+
+
+def load_course_config(course_dir: Path):
+    """The traitlets config of ``course_dir/nbgrader_config.py`` (empty if absent)."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = Config()
+    if (Path(course_dir) / "nbgrader_config.py").exists():
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    return config

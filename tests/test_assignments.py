@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from autograder.config import REPO, assignments
-from autograder.pipeline import autograde, generate_release, make_course, read_scores, submit
+from autograder.stock_nbgrader import autograde, generate_release, make_course, read_scores, submit
 
 ASSIGNMENTS = assignments()
 
@@ -149,7 +149,7 @@ def test_grading_end_to_end(name, released):
     """
     import nbformat
 
-    from autograder.submissions import crashing_sources, fill
+    from autograder.quality.submissions import crashing_sources, fill
 
     course = released(name)
     release = course / "release" / name

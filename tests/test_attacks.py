@@ -18,11 +18,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import sandbox
+from autograder.grading import cgroups as cgroup_tree
+from autograder.grading import sandbox
 from autograder.config import REPO
-from autograder.grade import RESULTS_FILE, grade
-from autograder.pipeline import generate_release, make_course
-from autograder.submissions import fill, reference_sources
+from autograder.grading.grade import RESULTS_FILE, grade
+from autograder.stock_nbgrader import generate_release, make_course
+from autograder.quality.submissions import fill, reference_sources
 
 ATTACKS = Path(__file__).parent / "attacks"
 CASES = sorted(p.stem for p in ATTACKS.glob("*.py") if not p.stem.startswith("_"))
@@ -199,12 +200,12 @@ def test_killing_grade_leaves_nothing(tmp_path):
     import sys
     import tempfile
 
-    from autograder.pipeline import nbgrader_env, submit
+    from autograder.stock_nbgrader import nbgrader_env, submit
 
     course = make_course(tmp_path / "course", [NAME])
     release = generate_release(course, NAME)
     stub = nbformat.read(release / f"{NAME}.ipynb", as_version=4)
-    from autograder.submissions import solution_cells
+    from autograder.quality.submissions import solution_cells
     looping = fill(stub, {next(iter(solution_cells(stub))): "import time\ntime.sleep(60)"})
     for student in ("a", "b"):
         submit(course, student, NAME, text=nbformat.writes(looping))
@@ -244,18 +245,18 @@ def test_killing_grade_leaves_nothing(tmp_path):
     left = [p for p in Path("/dev/shm").glob("nn-kernel-*")
             if p.stat().st_mtime >= begun and not Path(f"/proc/{p.name.split('-')[2]}").exists()]
     assert left == [], "a dead worker's jail is left"
-    from autograder.grade import _remove_stale_scratch
+    from autograder.grading.grade import _remove_stale_scratch
     _remove_stale_scratch()
     assert not [p for p in scratch if p.exists()]
 
     def cgroups():
-        return [p for parent in set(sandbox._own_cgroups().values())
+        return [p for parent in set(cgroup_tree._own_cgroups().values())
                 for p in parent.glob(f"nn-*-{proc.pid}-*")]
     # A worker's kernel template (not a sandbox user's process) may take a moment longer to
     # go on a loaded machine; until it has, its worker's cgroup is not empty.
     deadline = time.monotonic() + 20
     while True:
-        sandbox.remove_stale_cgroups(min_age=0)
+        cgroup_tree.remove_stale_cgroups(min_age=0)
         if not cgroups() or time.monotonic() > deadline:
             break
         time.sleep(0.5)
@@ -277,8 +278,8 @@ while time.monotonic() < deadline:
             cmd = Path(f"/proc/{{pid}}/cmdline").read_bytes()
         except OSError:
             continue
-        # exec'd, or forked from grade (this script's own text names autograder.run too)
-        worker = (b"autograder.run" in cmd or cmd == mine) and int(pid) != os.getpid()
+        # exec'd, or forked from grade (this script's own text names autograder.grading.worker too)
+        worker = (b"autograder.grading.worker" in cmd or cmd == mine) and int(pid) != os.getpid()
         if stat[1] == str(grader) and worker and nobody_processes(started, grader):
             time.sleep(3)   # the slow notebook is asleep in its first cell by now
             os.kill(int(pid), signal.SIGKILL)
@@ -296,9 +297,9 @@ def test_a_killed_worker_fails_only_its_submission(tmp_path, monkeypatch, forked
     would keep grade from forking.)"""
     import subprocess
 
-    from autograder import pool
-    from autograder.pipeline import submit
-    from autograder.submissions import solution_cells
+    from autograder.grading import pool
+    from autograder.stock_nbgrader import submit
+    from autograder.quality.submissions import solution_cells
 
     import threading
 

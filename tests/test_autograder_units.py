@@ -4,13 +4,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import catalogue, nbtext
-from autograder.checktests import (FIGURE, FIGURE_END, FIGURE_START, Verdict, figure_text,
+from autograder import catalogue
+from autograder.notebooks import nbtext
+from autograder.quality.check_tests import (FIGURE, FIGURE_END, FIGURE_START, Verdict, figure_text,
                                    format_matrix, owner, update_readme)
 from autograder.config import REPO, assignments
-from autograder.demo import score_table
-from autograder.pipeline import Score
-from autograder.submissions import crashing_sources, fill, reference_sources, solution_cells
+from autograder.quality.demo import score_table
+from autograder.stock_nbgrader import Score
+from autograder.quality.submissions import crashing_sources, fill, reference_sources, solution_cells
 
 SAMPLE = '''#%% md
 # Title
@@ -152,14 +153,14 @@ def test_score_table_names_the_simulated_kinds():
 
 
 def test_the_in_process_alembic_head_is_nbgrader_s_own(monkeypatch):
-    """autograder.alembic_head gives new gradebooks the version nbgrader's own
+    """autograder.nbgrader_fixes.nbgrader_alembic_version gives new gradebooks the version nbgrader's own
     subprocess finds (the `alembic` command of this environment)."""
     import os
     import sys
 
     import nbgrader.api
 
-    from autograder import alembic_head
+    from autograder.nbgrader_fixes import nbgrader_alembic_version as alembic_head
 
     monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
     original = getattr(nbgrader.api.get_alembic_version, "original",
@@ -172,7 +173,7 @@ def test_pack_keeps_apart_entries_whose_losses_could_not_be_told_apart():
     not the same exercise, not one exercise's tests using the other, not both used by a
     third exercise's tests, and not an entry whose code names the other's exercise."""
     from autograder.catalogue import Entry
-    from autograder.checktests import pack
+    from autograder.quality.check_tests import pack
 
     def entry(exercise, slug, source="pass"):
         return Entry("x", exercise, "wrong", slug, source)
@@ -190,7 +191,7 @@ def test_pack_keeps_apart_entries_whose_losses_could_not_be_told_apart():
 
 
 def test_the_cached_metadata_check_judges_as_nbgrader_s_own():
-    """autograder.schema_cache: every cell of every source notebook, and cells broken in
+    """autograder.nbgrader_fixes.nbgrader_validate_cell: every cell of every source notebook, and cells broken in
     each way nbgrader's schema forbids, get the verdict (and error) of jsonschema.validate."""
     import copy
 
@@ -198,7 +199,7 @@ def test_the_cached_metadata_check_judges_as_nbgrader_s_own():
     from nbgrader.nbgraderformat import MetadataValidator
     from nbgrader.nbgraderformat.common import BaseMetadataValidator
 
-    from autograder import schema_cache
+    from autograder.nbgrader_fixes import nbgrader_validate_cell as schema_cache
 
     schema_cache.install()
     validator = MetadataValidator()
@@ -240,8 +241,8 @@ def test_the_template_gradebook_holds_what_nbgrader_s_own_calls_write(tmp_path: 
 
     from nbgrader.api import Gradebook
 
-    from autograder.alembic_head import install
-    from autograder.definitions import AssignmentDef, CellDef, NotebookDef, write_template
+    from autograder.nbgrader_fixes.nbgrader_alembic_version import install
+    from autograder.grading.definitions import AssignmentDef, CellDef, NotebookDef, write_template
 
     install()   # as Course() does: nbgrader would shell out to `alembic` for each new gradebook
     cells = [CellDef("intro", "markdown", True, "# Hi", "c0"),
@@ -312,7 +313,7 @@ def test_a_grading_worker_installs_the_course_fixes_whatever_its_configuration(t
     code = ("from traitlets.config import Config\n"
             "from nbclient.output_widget import OutputWidget\n"
             "from nbgrader.nbgraderformat.common import BaseMetadataValidator as V\n"
-            "from autograder.run import configure_worker\n"
+            "from autograder.grading.execute import configure_worker\n"
             "before = [getattr(OutputWidget.sync_state, 'muted', False),\n"
             "          getattr(V.validate_cell, 'cached', False)]\n"
             "configure_worker(Config(), 60, 30)\n"

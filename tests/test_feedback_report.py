@@ -14,10 +14,12 @@ import shutil
 import nbformat
 import pytest
 
-from autograder import feedback, report, simulate
-from autograder.submissions import solution_cells
+from autograder.reporting import feedback, gradebook, redact
+from autograder.reporting import report
+from autograder.quality import simulate
+from autograder.quality.submissions import solution_cells
 from autograder.config import REPO
-from autograder.pipeline import autograde, generate_release, make_course, read_scores, submit
+from autograder.stock_nbgrader import autograde, generate_release, make_course, read_scores, submit
 
 NAME = "01_arrays"
 SOURCE = REPO / "source" / NAME / f"{NAME}.ipynb"
@@ -80,7 +82,7 @@ np.linalg.inv(np.zeros((2, 2)))
 def leaky_notebook(release_nb, source_nb):
     """A student who tries to read the hidden tests and solutions out of their feedback,
     to run script in it, and who edited a locked cell."""
-    from autograder.submissions import crashing_sources, fill
+    from autograder.quality.submissions import crashing_sources, fill
 
     # Answers that crash, so no solution line is the student's own.
     sources = crashing_sources(source_nb)
@@ -96,7 +98,7 @@ def leaky_notebook(release_nb, source_nb):
 
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
-    from autograder.simulate import small_class
+    from autograder.quality.simulate import small_class
 
     course = make_course(tmp_path_factory.mktemp("fb") / "course", [NAME])
     release = generate_release(course, NAME)
@@ -168,12 +170,12 @@ def test_show_hidden_tests_gives_the_full_test_source(graded):
 def test_hidden_lines_found_where_markers_were_removed():
     source = "check(1)\n### BEGIN HIDDEN TESTS\nsecret(2)\nsecret(3)\n### END HIDDEN TESTS\nprint('ok')"
     executed = "check(1)\nsecret(2)\nsecret(3)\nprint('ok')"
-    mask = feedback.hidden_mask(executed, source)
+    mask = redact.hidden_mask(executed, source)
     assert mask == [False, True, True, False]
-    assert feedback.redact_source(executed, mask).splitlines()[1].startswith("# ··· hidden tests: 2")
+    assert redact.redact_source(executed, mask).splitlines()[1].startswith("# ··· hidden tests: 2")
     # A cell that cannot be matched to its source is withheld whole.
     cell = nbformat.v4.new_code_cell("secret(2)\nsecret(3)")
-    feedback.hide_hidden_tests(cell, None)
+    redact.hide_hidden_tests(cell, None)
     assert "secret" not in cell.source
 
 
@@ -181,7 +183,7 @@ def test_traceback_frames_lose_hidden_lines():
     frame = ("\x1b[36mCell In[7], line 3\x1b[39m\n      1 check(1)\n      2 secret_setup()\n"
              "----> 3 secret(2)\n      4 print('ok')\n")
     student = "\x1b[36mCell In[5], line 2\x1b[39m, in f(x)\n      1 def f(x):\n----> 2     return y\n"
-    out = feedback.redact_traceback(["---", frame, student, "NameError: name 'y' is not defined"],
+    out = redact.redact_traceback(["---", frame, student, "NameError: name 'y' is not defined"],
                                     7, {2, 3}, {"secret_setup()", "secret(2)"})
     joined = "\n".join(out)
     assert "secret" not in joined
@@ -315,9 +317,9 @@ def test_item_analysis_names_the_failures(graded, tmp_path):
 
 def test_exercise_of_picks_the_longest_name():
     names = ["sigmoid", "sigmoid_grad", "Sigmoid"]
-    assert report.exercise_of("test_sigmoid_grad_values", names) == "sigmoid_grad"
-    assert report.exercise_of("test_sigmoid_values", names) == "sigmoid"
-    assert report.exercise_of("test_Sigmoid", names) == "Sigmoid"
+    assert gradebook.exercise_of("test_sigmoid_grad_values", names) == "sigmoid_grad"
+    assert gradebook.exercise_of("test_sigmoid_values", names) == "sigmoid"
+    assert gradebook.exercise_of("test_Sigmoid", names) == "Sigmoid"
 
 
 # ------------------------------------------------------------------ simulate
@@ -478,7 +480,7 @@ def _text_of(fragment: str) -> str:
 
 
 def test_sanitise_an_autograded_notebook_in_place(graded, tmp_path):
-    from autograder.sanitize import sanitize_notebook_file
+    from autograder.notebooks.sanitize import sanitize_notebook_file
 
     path = tmp_path / "leaky.ipynb"
     shutil.copyfile(graded["course"] / "autograded" / "leaky" / NAME / f"{NAME}.ipynb", path)

@@ -18,12 +18,12 @@ import pytest
 
 from autograder import catalogue
 from autograder.config import REPO, assignments
-from autograder.check import precheck, tamper_flags
-from autograder.definitions import AssignmentDef, CellDef, NotebookDef
-from autograder.grade import RESULTS_FILE, grade
-from autograder.pipeline import generate_release, make_course, read_scores
-from autograder.simulate import small_class
-from autograder.submissions import fill, reference_sources
+from autograder.grading.check import precheck, tamper_flags
+from autograder.grading.definitions import AssignmentDef, CellDef, NotebookDef
+from autograder.grading.grade import RESULTS_FILE, grade
+from autograder.stock_nbgrader import generate_release, make_course, read_scores
+from autograder.quality.simulate import small_class
+from autograder.quality.submissions import fill, reference_sources
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p.stem for p in CORPUS.glob("*.py") if not p.stem.startswith("_"))
@@ -195,7 +195,8 @@ def test_notebook_time_limit(tmp_path):
     (so a test cell among them scores zero) instead of running."""
     from traitlets.config import Config
 
-    from autograder.run import EVENTS, RobustExecute
+    from autograder.grading.execute import RobustExecute
+    from autograder.grading.kernels import EVENTS
 
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("import time\ntime.sleep(1.5)\nx = 1"),
@@ -217,7 +218,7 @@ def test_notebook_time_limit(tmp_path):
 def test_honest_notebooks_raise_no_runtime_flags(tmp_path):
     """The kernel guard flags only what student code replaced: a locked cell
     that rebinds its own loop variable (06's `kind`) is not tampering."""
-    from autograder.pipeline import submit
+    from autograder.stock_nbgrader import submit
 
     names = assignments()
     course = make_course(tmp_path / "course", names)
@@ -238,8 +239,8 @@ def _cli(*args) -> int:
 def test_cli_exit_codes(tmp_path, capsys, monkeypatch):
     """grade exits 2 for an assignment the course lacks or a student with no submission,
     1 when a submission failed, 2 without a sandbox (with a message saying how to get one)."""
-    from autograder import sandbox
-    from autograder.pipeline import submit
+    from autograder.grading import sandbox
+    from autograder.stock_nbgrader import submit
 
     course = make_course(tmp_path / "course", [NAME])
     assert _cli("07_bogus", "--course-dir", str(course)) == 2
@@ -264,7 +265,7 @@ def test_cli_exit_codes(tmp_path, capsys, monkeypatch):
 
 
 def test_worker_answers_are_validated():
-    from autograder.merge import BadAnswer, validate
+    from autograder.grading.merge import BadAnswer, validate
 
     good = {"autograded": {"01_arrays.ipynb": "{}"},
             "gradebook": {"timestamp": None, "notebooks": {"01_arrays": {
@@ -288,7 +289,7 @@ def test_decoys_fail_on_an_honest_kernel_and_leave_no_trace():
     import numpy as np
 
     from course import checks
-    from autograder import verify
+    from autograder.grading import verify
 
     rng = secrets.SystemRandom()
     namespace = {"np": np, **{k: getattr(checks, k) for k in dir(checks)}}
@@ -316,18 +317,18 @@ def test_workers_use_the_kernel_templates_grade_started_and_nothing_is_left(tmp_
     from it takes one over instead of starting its own, and none outlives grade."""
     import os
 
-    from autograder import sandbox
-    from autograder.pipeline import submit
+    from autograder.grading import sandbox, templates
+    from autograder.stock_nbgrader import submit
 
     started = tmp_path / "templates-started-by"
-    stock_init = sandbox.Zygote.__init__
+    stock_init = templates.Zygote.__init__
 
     def recording_init(self, *args, **kwargs):
         with open(started, "a") as f:        # the workers' writes land here too
             f.write(f"{os.getpid()}\n")
         stock_init(self, *args, **kwargs)
 
-    monkeypatch.setattr(sandbox.Zygote, "__init__", recording_init)
+    monkeypatch.setattr(templates.Zygote, "__init__", recording_init)
     course = make_course(tmp_path / "course", ["01_arrays"])
     release = generate_release(course, "01_arrays")
     source = nbformat.read(course / "source" / "01_arrays" / "01_arrays.ipynb", as_version=4)

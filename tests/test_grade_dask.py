@@ -26,10 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder.cluster import RemoteSpec, worker_status
-from autograder.grade import RESULTS_FILE, grade
-from autograder.pipeline import autograde, make_course, nbgrader_env, read_scores
-from autograder.simulate import class_mix, simulate
+from autograder.grading.cluster import RemoteSpec, worker_status
+from autograder.grading.grade import RESULTS_FILE, grade
+from autograder.stock_nbgrader import autograde, make_course, nbgrader_env, read_scores
+from autograder.quality.simulate import class_mix, simulate
 
 from test_grade_postgres import gradebook_state, postgres_url  # noqa: F401 - a fixture
 
@@ -193,8 +193,8 @@ def courses(tmp_path_factory, postgres_url):  # noqa: F811
 def test_no_course_path_travels(courses, monkeypatch):
     """What a task carries names nothing on the instructor's machine (no shared file system),
     and no database password: the workers get the configuration without the gradebook URL."""
-    from autograder.definitions import Course
-    from autograder.grade import DEFAULT_OUTPUT_BYTES, _add_definitions, _worker_spec
+    from autograder.grading.definitions import Course
+    from autograder.grading.grade import DEFAULT_OUTPUT_BYTES, _add_definitions, _worker_spec
 
     monkeypatch.setenv("PATH", nbgrader_env()["PATH"])   # nbgrader runs alembic
     course = Course(courses["dask"])
@@ -371,7 +371,7 @@ def test_a_lost_scheduler_fails_the_run_cleanly(cluster, courses):
 
 
 def test_the_scheduler_comes_from_option_environment_or_config(tmp_path, monkeypatch):
-    from autograder.cluster import address
+    from autograder.grading.cluster import address
 
     (tmp_path / "nbgrader_config.py").write_text(
         'c = get_config()\nc.DaskCluster.scheduler = "tcp://from-config:8786"\n')

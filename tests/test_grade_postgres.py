@@ -23,9 +23,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.grade import grade
-from autograder.pipeline import autograde, generate_release, make_course, nbgrader, submit
-from autograder.simulate import small_class
+from autograder.grading.grade import grade
+from autograder.stock_nbgrader import autograde, generate_release, make_course, nbgrader, submit
+from autograder.quality.simulate import small_class
 
 NAME = "01_arrays"
 

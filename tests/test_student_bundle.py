@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.bundle import build_bundle
+from autograder.course_admin.bundle import build_bundle
 from autograder.config import REPO, assignments
 
 RUN_NOTEBOOK = textwrap.dedent('''
@@ -29,7 +29,7 @@ RUN_NOTEBOOK = textwrap.dedent('''
     from nbclient import NotebookClient
     from nbclient.output_widget import OutputWidget
 
-    # As autograder/nbclient_fix.py (not in the student's venv): without this, a widget
+    # As autograder/nbgrader_fixes/nbclient_312_output_widget.py (not in the student's venv): without this, a widget
     # cell now and then never gets its reply (jupyter/nbclient#312) and waits out the timeout.
     OutputWidget.sync_state = lambda self: None
 

@@ -1,4 +1,4 @@
-"""A grading worker forked from grade (autograder.worker_fork) starts as clean as a new one."""
+"""A grading worker forked from grade (autograder.grading.worker_fork) starts as clean as a new one."""
 import asyncio
 import json
 import os
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from jupyter_core.utils import run_sync
 
-from autograder import run
-from autograder.worker_fork import ForkedWorker
+from autograder.grading import kernels as run
+from autograder.grading.worker_fork import ForkedWorker
 
 
 def _report(argv):

@@ -22,14 +22,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import release as releasing
+from autograder.course_admin import release as releasing
 from autograder.__main__ import CREATES_ITS_FOLDER, build_parser, main
 from autograder.config import ASSIGNMENTS, REPO, assignments
-from autograder.demo import MARKER, Clock, DemoError, estimate_seconds, prepare_scratch
-from autograder.lab import INSTRUCTOR_LAB_PLUGINS, lab_command
-from autograder.newcourse import CourseExists, init
-from autograder.pipeline import make_course
-from autograder.submissions import solution_cells
+from autograder.quality.demo import MARKER, Clock, DemoError, estimate_seconds, prepare_scratch
+from autograder.course_admin.lab import INSTRUCTOR_LAB_PLUGINS, lab_command
+from autograder.course_admin.new_course import CourseExists, init
+from autograder.stock_nbgrader import make_course
+from autograder.quality.submissions import solution_cells
 
 
 def files_under(folder: Path) -> dict:
@@ -186,7 +186,7 @@ def test_release_problems():
 
 
 def nbgrader_cli(course: Path, *args: str) -> None:
-    from autograder.pipeline import nbgrader
+    from autograder.stock_nbgrader import nbgrader
     nbgrader(course, *args)
 
 
@@ -351,7 +351,7 @@ def test_make_clean_removes_everything_generated():
 
 
 def test_the_legend_says_who_is_who():
-    from autograder.simulate import MIX, legend, synthetic_class
+    from autograder.quality.simulate import MIX, legend, synthetic_class
     name = "01_arrays"
     source = nbformat.read(REPO / "source" / name / f"{name}.ipynb", as_version=4)
     released = nbformat.read(REPO / "release" / name / f"{name}.ipynb", as_version=4)

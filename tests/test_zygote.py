@@ -1,4 +1,4 @@
-"""Kernels forked from the warm template (autograder/zygote.py) are jailed as fresh ones are.
+"""Kernels forked from the warm template (autograder/grading/jailed/zygote.py) are jailed as fresh ones are.
 
 Two kernels in a row through the worker's kernel manager, each running one
 cell that reports what it can see. The second must find nothing the first
@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder import run, sandbox
+from autograder.grading import execute, kernels, sandbox
 
 PROBE = r'''
 import json, os, socket, sys
@@ -57,28 +57,28 @@ print(json.dumps({
 def jailed():
     if not sandbox.status()["ok"]:
         pytest.skip(f"no sandbox here: {sandbox.status()['reason']}")
-    saved = dict(run.LIMITS)
-    run.LIMITS.update(sandbox=True, memory_mb=1024, pids=64, disk_mb=16, fork_server=True)
+    saved = dict(kernels.LIMITS)
+    kernels.LIMITS.update(sandbox=True, memory_mb=1024, pids=64, disk_mb=16, fork_server=True)
     yield
-    run.drop_spare()
-    for template in run.ZYGOTE:
+    kernels.drop_spare()
+    for template in kernels.ZYGOTE:
         template.close()
-    run.ZYGOTE.clear()
-    run.LIMITS.clear()
-    run.LIMITS.update(saved)
+    kernels.ZYGOTE.clear()
+    kernels.LIMITS.clear()
+    kernels.LIMITS.update(saved)
 
 
 def probe() -> dict:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(PROBE)]
-    NotebookClient(nb, kernel_manager_class=run.SandboxedKernelManager, timeout=60,
+    NotebookClient(nb, kernel_manager_class=kernels.SandboxedKernelManager, timeout=60,
                    kernel_name="python3").execute()
     return json.loads(nb.cells[0].outputs[0]["text"])
 
 
 def test_forked_kernels_are_jailed_and_fresh(jailed):
     first, second = probe(), probe()
-    assert run.ZYGOTE and run.ZYGOTE[0].alive(), "the kernels did not come from the template"
+    assert kernels.ZYGOTE and kernels.ZYGOTE[0].alive(), "the kernels did not come from the template"
     for seen in (first, second):
         assert seen["preloaded"], "the template's imports are missing"
         assert seen["uid"] == 65534 or seen["uid"] != 0
@@ -112,23 +112,23 @@ def test_spare_kernel_is_fresh_and_guards_the_next_notebook(jailed, tmp_path, mo
     monkeypatch.delenv("AUTOGRADER_LOCKED_BASE", raising=False)
     monkeypatch.setenv("AUTOGRADER_LOCKED", str(tmp_path / "locked-a.json"))
     first = _notebook("import os; open('/tmp/left-behind', 'w').write('x'); print(os.getpid())")
-    run.RobustExecute(timeout=60).preprocess(first, {})
-    assert run.SPARE, "no kernel was started ahead while the first notebook ran"
-    spare = run.SPARE[0][0]
+    execute.RobustExecute(timeout=60).preprocess(first, {})
+    assert kernels.SPARE, "no kernel was started ahead while the first notebook ran"
+    spare = kernels.SPARE[0][0]
 
-    run.RESTORED.clear()
+    kernels.RESTORED.clear()
     monkeypatch.delenv("AUTOGRADER_LOCKED_BASE", raising=False)
     monkeypatch.setenv("AUTOGRADER_LOCKED", str(tmp_path / "locked-b.json"))
     second = _notebook("import numpy, os\nnumpy.allclose = lambda *a, **k: True\n"
                        "print(sorted(os.listdir('/tmp')))", locked_cell)
-    run.RobustExecute(timeout=60).preprocess(second, {})
-    assert spare.jail is None and not any(s[0] is spare for s in run.SPARE), \
+    execute.RobustExecute(timeout=60).preprocess(second, {})
+    assert spare.jail is None and not any(s[0] is spare for s in kernels.SPARE), \
         "the second notebook did not run in the spare kernel"
     listing = second.cells[0].outputs[0]["text"]
     assert "left-behind" not in listing, f"the spare kernel saw the first's files: {listing}"
     assert second.cells[1].outputs[0]["text"].strip() == "False", \
         "the spare kernel did not guard the locked cells of the notebook that took it"
-    assert any("numpy.allclose" in r for r in run.RESTORED), run.RESTORED
+    assert any("numpy.allclose" in r for r in kernels.RESTORED), kernels.RESTORED
 
 
 def test_a_jail_closed_without_waiting_goes_once_its_processes_have(tmp_path):
@@ -144,20 +144,20 @@ def test_a_jail_closed_without_waiting_goes_once_its_processes_have(tmp_path):
         pytest.skip("no cgroups here: a jail's processes are its kernel's tree alone")
     cgroups = list(box.cgroups.dirs)
     child = subprocess.Popen(["sleep", "60"], preexec_fn=box.cgroups.enter)
-    run.JAILS.append(box)
+    kernels.JAILS.append(box)
     try:
-        run.close_jail(box, wait=False)
-        assert box not in run.JAILS
+        kernels.close_jail(box, wait=False)
+        assert box not in kernels.JAILS
         assert child.wait(timeout=5) == -9, "the jail's process was not killed"
         deadline = time.monotonic() + 10
-        while box in run.DYING and time.monotonic() < deadline:
-            run.reap_jails()
+        while box in kernels.DYING and time.monotonic() < deadline:
+            kernels.reap_jails()
             time.sleep(0.01)
-        assert box not in run.DYING, "the jail was never removed"
+        assert box not in kernels.DYING, "the jail was never removed"
         assert not any(c.exists() for c in cgroups), "its cgroups were left behind"
         assert not Path(box.dir).exists(), "its folder was left behind"
     finally:
         child.kill()
-        if box in run.DYING:
-            run.DYING.remove(box)
+        if box in kernels.DYING:
+            kernels.DYING.remove(box)
         box.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.submissions import fill, reference_sources
+from autograder.quality.submissions import fill, reference_sources
 from browser import chromium
 from browser.lab import start_lab
 from browser.notebooks import NOTEBOOKS, RELEASE, SCREENSHOTS, SOURCE

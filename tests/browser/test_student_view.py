@@ -35,7 +35,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.submissions import reference_sources
+from autograder.quality.submissions import reference_sources
 from browser.notebooks import NOTEBOOKS, SCREENSHOTS, SOURCE
 
 

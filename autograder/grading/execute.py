@@ -1,0 +1,188 @@
+"""nbgrader's ``Execute`` preprocessor, made robust: :class:`RobustExecute`.
+
+It behaves as stock ``Execute`` on a notebook that stays within its limits, and
+otherwise stops a notebook at its wall-clock limit instead of cells × cell timeout;
+survives a dying kernel (the running cell and every later cell get an error output,
+so each test cell scores what it earned); caps every cell's outputs, rich ones
+included, as they arrive, and the notebook's total. Its kernels come from
+:mod:`.kernels`. :func:`configure_worker` puts it in the course's autograde pipeline.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute
+from traitlets import Float, Integer
+
+from . import verify
+from .kernels import (EVENTS, STATS, SandboxedKernelManager, make_spare, spare_started,
+                      take_spare)
+
+OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error", "update_display_data",
+                "clear_output"}
+
+
+
+
+def _error_output(ename: str, evalue: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue,
+                        traceback=[f"{ename}: {evalue}"])
+
+
+def _size(value) -> int:
+    """Roughly how many bytes ``value`` (a message's content) holds."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(len(str(k)) + _size(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return sum(_size(v) for v in value)
+    return 8
+
+
+class RobustExecute(Execute):
+    """nbgrader's Execute with a per-notebook time limit, output caps and dead-kernel recovery."""
+
+    notebook_timeout = Float(0, help="Wall-clock seconds per notebook (0: no limit)").tag(
+        config=True)
+    cell_output_bytes = Integer(4_000_000, help="Outputs kept per cell (0: no limit)").tag(
+        config=True)
+    notebook_output_bytes = Integer(16_000_000, help="Outputs kept per notebook").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs["kernel_manager_class"] = SandboxedKernelManager
+        super().__init__(*args, **kwargs)
+
+    def preprocess(self, nb, resources=None, km=None):
+        start = time.monotonic()
+        self._deadline = None     # the clock starts with the first cell, not the kernel
+        self._stopped = None
+        self._cell_seconds = 0.0
+        self._used: dict = {}
+        self._capped: set = set()
+        nb, decoys = verify.insert_decoys(nb)
+        self._spare_made = False
+        if km is None:
+            km = take_spare(self._kernel_name_for(nb), self._start_arguments())
+        adopted = km
+        try:
+            nb, resources = super().preprocess(nb, resources, km)
+        finally:
+            spare_started()
+            if adopted is not None and self.km is not None:
+                self._cleanup_kernel()   # nbclient stops only the kernels it started
+            STATS["execute"] = STATS.get("execute", 0.0) + time.monotonic() - start
+            STATS["cells"] = STATS.get("cells", 0.0) + self._cell_seconds
+        STATS.setdefault("decoys", []).append(verify.take_decoys(nb, decoys))
+        return nb, resources
+
+    def _kernel_name_for(self, nb) -> str:
+        """The kernel nbclient would start for ``nb`` (as create_kernel_manager picks it)."""
+        return self.kernel_name or nb.metadata.get("kernelspec", {}).get("name") or ""
+
+    def _start_arguments(self) -> list:
+        """The kernel arguments nbclient would start a new kernel with."""
+        arguments = list(self.extra_arguments)
+        if self.ipython_hist_file and not any(
+                a.startswith("--HistoryManager.hist_file") for a in arguments):
+            arguments.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
+        return arguments
+
+    def process_message(self, msg, cell, cell_index):
+        if msg.get("msg_type") in OUTPUT_TYPES and self.cell_output_bytes > 0:
+            size = _size(msg.get("content"))
+            used = self._used.get(cell_index, 0) + size
+            total = self._used.get("notebook", 0) + size
+            if used > self.cell_output_bytes or total > self.notebook_output_bytes:
+                if cell_index not in self._capped:
+                    self._capped.add(cell_index)
+                    cell.outputs.append(NotebookNode(
+                        output_type="stream", name="stderr",
+                        text=f"[output dropped by the autograder: more than "
+                             f"{self.cell_output_bytes} bytes in this cell or "
+                             f"{self.notebook_output_bytes} in the notebook]\n"))
+                    EVENTS.append("output limit: outputs beyond the cap were dropped")
+                return None
+            self._used[cell_index], self._used["notebook"] = used, total
+        return super().process_message(msg, cell, cell_index)
+
+    def _get_timeout(self, cell):
+        timeout = super()._get_timeout(cell)
+        if self._deadline is not None:
+            left = max(1, math.ceil(self._deadline - time.monotonic()))
+            timeout = left if timeout is None else min(timeout, left)
+        return timeout
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return super().preprocess_cell(cell, resources, index)
+        if self._deadline is None and self.notebook_timeout > 0:
+            self._deadline = time.monotonic() + self.notebook_timeout
+        if self._stopped is None and self._deadline is not None \
+                and time.monotonic() >= self._deadline:
+            self._stop(f"time limit: the notebook ran longer than {self.notebook_timeout:g} s")
+        if self._stopped is not None:
+            cell.outputs = [_error_output("NotRun", f"{self._stopped}; this cell did not run")]
+            return cell, resources
+        if not self._spare_made:   # this kernel is ready: start the next one
+            self._spare_made = True
+            make_spare(self)
+        start = time.monotonic()
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            if self._deadline is not None and time.monotonic() >= self._deadline - 1:
+                self._stop(f"time limit: the notebook ran longer than {self.notebook_timeout:g} s")
+            else:
+                self._stop("kernel died (the code exited the process, crashed, or exceeded a "
+                           "memory or CPU limit)")
+            cell.outputs = list(cell.get("outputs", [])) + [
+                _error_output("KernelDied", self._stopped)]
+            return cell, resources
+        except CellTimeoutError:
+            # Interrupted at its timeout, the cell still did not stop (it catches
+            # KeyboardInterrupt, or is stuck in C code): stock nbgrader fails the
+            # whole submission here. The kernel is useless from now on.
+            self._stop(f"time limit: a cell ran past its {self.timeout} s timeout "
+                       "and ignored the interrupt")
+            cell.outputs = list(cell.get("outputs", [])) + [
+                _error_output("CellTimeoutError", self._stopped)]
+            return cell, resources
+        finally:
+            self._cell_seconds += time.monotonic() - start
+            if self._deadline is not None and time.monotonic() >= self._deadline \
+                    and self._stopped is None:
+                self._stop(f"time limit: the notebook ran longer than {self.notebook_timeout:g} s")
+
+    def _stop(self, reason: str) -> None:
+        self._stopped = reason
+        EVENTS.append(reason)
+
+
+def configure_worker(c, notebook_timeout: float, cell_timeout: float | None,
+                     output_bytes: int = 0) -> None:
+    """Swap Execute for RobustExecute in the course's autograde preprocessors (and install
+    the course's fixes to nbgrader and nbclient in this process)."""
+    from nbgrader.converters import Autograde
+
+    from autograder.config import install_fixes
+
+    install_fixes()
+
+    # nbconvert validates the whole notebook after each of autograde's dozen preprocessors
+    # (about 30 ms a notebook); once, after the last, finds the same invalid notebooks.
+    c.Exporter.optimistic_validation = True
+
+    current = c.Autograde.get("autograde_preprocessors") or \
+        Autograde.class_traits()["autograde_preprocessors"].default()
+    c.Autograde.autograde_preprocessors = [RobustExecute if p in (Execute, "Execute") else p
+                                           for p in current]
+    c.RobustExecute.notebook_timeout = float(notebook_timeout or 0)
+    if cell_timeout:
+        c.RobustExecute.timeout = int(math.ceil(cell_timeout))
+    if output_bytes:
+        c.RobustExecute.cell_output_bytes = 4 * int(output_bytes)
+        c.RobustExecute.notebook_output_bytes = 16 * int(output_bytes)
