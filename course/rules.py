@@ -53,6 +53,11 @@ _ATTRIBUTE_LOADS = {"LOAD_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR"}
 _MATMUL_SYMBOLS = {"@", "@="}
 _MISSING = object()
 
+#: Set only in the grader's judge process, which runs the tests outside the student's
+#: kernel: there a ``forbidden`` block has the kernel apply its rules to each call of the
+#: student's code, and reads the student's source itself (autograder's jailed/judge.py).
+judge_hook = None
+
 
 def _resolve(path: str):
     """'numpy.lib.stride_tricks.broadcast_to' -> (module object, 'broadcast_to')."""
@@ -197,6 +202,10 @@ def forbidden(*paths: str, methods=(), matmul_operator: bool = False, reason: st
         when a shortcut is used, and again when the block ends if the student's
         code caught that error.
     """
+    if judge_hook is not None:
+        with judge_hook(paths, tuple(methods), matmul_operator, reason):
+            yield
+        return
     rules = _Rules(reason)
     rules.methods = set(methods)
     for method in rules.methods:

@@ -1,16 +1,21 @@
 """The attack corpus (tests/attacks/) graded in one sandboxed batch beside honest students.
 
-Every attack earns at most what its EXPECT allows or is flagged; the honest students (one of
-them with the id ``?*``, which nbgrader would take as a glob) keep full marks; nothing outside
-autograded/, feedback/, reports/ and the gradebook changes, during grading or in the seconds
-after it; no process of the batch survives; the batch completes. See tests/attacks/README.md.
+Every attack earns at most what its EXPECT allows (or fails alone with its reason); the honest
+students (one of them with the id ``?*``, which nbgrader would take as a glob) keep full marks;
+no hidden test leaks into a graded notebook, in any encoding; nothing outside autograded/,
+feedback/, reports/ and the gradebook changes, during grading or in the seconds after it; no
+process of the batch survives; the batch completes, and the course's report and feedback are
+built over it. See tests/attacks/README.md.
 """
 from __future__ import annotations
 
+import base64
+import codecs
 import hashlib
 import importlib.util
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -49,6 +54,10 @@ class Kit:
     def attack(self, code: str) -> str:
         """The release, unsolved, with ``code`` in the first solution cell."""
         return nbformat.writes(fill(self.release_nb, {next(iter(self.reference)): code}))
+
+    def attack_all(self, codes: dict) -> str:
+        """The release with ``codes`` (exercise -> code) in those exercises' cells."""
+        return nbformat.writes(fill(self.release_nb, codes))
 
     def honest_nb(self):
         return fill(self.release_nb, self.reference)
@@ -99,6 +108,13 @@ def nobody_processes(since: float, grader: int | None = None) -> list:
     return found
 
 
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
 def uptime() -> float:
     return float(Path("/proc/uptime").read_text().split()[0])
 
@@ -128,12 +144,13 @@ def batch(tmp_path_factory):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
     before = digest(course)
+    hidden = hidden_lines(course / "source" / NAME / f"{NAME}.ipynb")
     started = uptime()
     result = grade(course, None, **LIMITS)
     results_file = (course / RESULTS_FILE).read_bytes()
     gradebook = (course / "gradebook.db").read_bytes()
     time.sleep(4)   # a daemon waiting for grade to exit would strike now
-    return dict(course=course, result=result, before=before, after=digest(course),
+    return dict(course=course, result=result, before=before, after=digest(course), hidden=hidden,
                 results_changed=(course / RESULTS_FILE).read_bytes() != results_file,
                 gradebook_changed=(course / "gradebook.db").read_bytes() != gradebook,
                 survivors=nobody_processes(started))
@@ -166,6 +183,46 @@ def test_attack(batch, case):
     if "skipped" in expect:
         assert any(expect["skipped"] in s for s in batch["result"].skipped), \
             batch["result"].skipped
+    if expect.get("no_hidden_leak") and autograded.exists():
+        leaked = hidden_lines_in(autograded / f"{NAME}.ipynb", batch["hidden"])
+        assert not leaked, f"{case}: hidden test lines in the graded notebook: {leaked[:3]}"
+
+
+def hidden_lines(source: Path) -> list:
+    """The hidden-test lines of a source notebook long enough to tell."""
+    lines, inside = [], False
+    for cell in nbformat.read(source, as_version=4).cells:
+        for line in cell.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and len(line.strip()) >= 16:
+                lines.append(line.strip())
+    return lines
+
+
+def hidden_lines_in(notebook: Path, hidden: list) -> list:
+    """The hidden lines found in a notebook's outputs as text, ROT13, reversed, or inside
+    base64 (printed, or an image's data with its text chunks)."""
+    texts = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            texts.append(json.dumps(output, ensure_ascii=False))
+    found = []
+    corpus = []
+    for text in texts:
+        corpus += [text, codecs.encode(text, "rot13"), text[::-1]]
+        for blob in re.findall(r"[A-Za-z0-9+/=]{40,}", text):
+            try:
+                corpus.append(base64.b64decode(blob + "=" * (-len(blob) % 4)).decode("latin1"))
+            except ValueError:
+                pass
+    joined = "\n".join(corpus)
+    for line in hidden:
+        if line in joined or line.replace('"', '\\"') in joined:
+            found.append(line)
+    return found
 
 
 def test_honest_students_keep_full_marks(batch):
@@ -180,6 +237,19 @@ def test_nothing_else_changes(batch):
     assert not batch["gradebook_changed"], "the gradebook changed after grade returned"
 
 
+def test_report_and_feedback_build_over_the_batch(batch):
+    """A file name that is not UTF-8, an attachment, attackers' outputs: the instructor's
+    report and the students' feedback are still written, for everyone."""
+    from autograder.reporting.feedback import main as feedback
+    from autograder.reporting.report import main as report
+
+    assert report(batch["course"]) == 0
+    assert (batch["course"] / "reports" / "report.html").stat().st_size > 1000
+    assert feedback(batch["course"], [NAME], False, None, progress=False) == 0
+    pages = list((batch["course"] / "feedback").glob(f"*/{NAME}/{NAME}.html"))
+    assert len(pages) >= len(HONEST)
+
+
 def test_no_process_survives(batch):
     assert batch["survivors"] == []
 
@@ -192,9 +262,12 @@ def test_batch_completes(batch):
     assert all(e["sandbox"] is True for e in saved["submissions"])
 
 
-def test_killing_grade_leaves_nothing(tmp_path):
-    """SIGKILL of `grade` mid-batch: its workers and kernels die with it, their scratch folders
-    go, and the next run removes the rest (no hidden tests or solutions left in /tmp)."""
+@pytest.mark.parametrize("with_workers", [False, True], ids=["grade", "grade-and-workers"])
+def test_killing_grade_leaves_nothing(tmp_path, with_workers):
+    """SIGKILL of `grade` mid-batch (and of its workers at the same instant, so that none of
+    them can clean up): its workers, kernel templates, kernels and judges die with it, their
+    scratch folders go, and the next run removes the rest (no hidden tests or solutions left
+    in /tmp)."""
     import signal
     import subprocess
     import sys
@@ -217,7 +290,15 @@ def test_killing_grade_leaves_nothing(tmp_path):
     while time.monotonic() < deadline and len(nobody_processes(started, proc.pid)) < 2:
         time.sleep(0.5)
     assert nobody_processes(started, proc.pid), "no sandboxed kernel started"
+    doomed = [int(pid) for pid in filter(str.isdigit, os.listdir("/proc")) if with_workers
+              and f"nn-worker-{proc.pid}-" in _read(f"/proc/{pid}/cgroup")
+              and f"Uid:\t{os.getuid()}\t" in _read(f"/proc/{pid}/status")]
     proc.send_signal(signal.SIGKILL)
+    for pid in doomed:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     proc.wait()
     scratch = [p for p in Path(tempfile.gettempdir()).glob(f"nn-grade-{proc.pid}-*")]
     def workers():

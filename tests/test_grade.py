@@ -215,9 +215,9 @@ def test_notebook_time_limit(tmp_path):
     assert any("time limit" in e for e in EVENTS)
 
 
-def test_honest_notebooks_raise_no_runtime_flags(tmp_path):
-    """The kernel guard flags only what student code replaced: a locked cell
-    that rebinds its own loop variable (06's `kind`) is not tampering."""
+def test_honest_notebooks_earn_full_marks_unflagged(tmp_path):
+    """The source notebook of every assignment, graded with its tests in the judge: full
+    marks, no flag, no reason."""
     from autograder.stock_nbgrader import submit
 
     names = assignments()
@@ -279,36 +279,6 @@ def test_worker_answers_are_validated():
                 {**good, "events": "x"}):
         with pytest.raises(BadAnswer):
             validate(bad, ["01_arrays.ipynb"])
-
-
-def test_decoys_fail_on_an_honest_kernel_and_leave_no_trace():
-    """Every decoy raises under the course's real checks; inserting and taking them out leaves
-    the notebook as it was; a decoy without an error output counts as forged."""
-    import secrets
-
-    import numpy as np
-
-    from course import checks
-    from autograder.grading import verify
-
-    rng = secrets.SystemRandom()
-    namespace = {"np": np, **{k: getattr(checks, k) for k in dir(checks)}}
-    for _ in range(500):
-        source = verify._decoy_source(rng)
-        with pytest.raises(Exception):
-            exec(source, dict(namespace))
-    nb = nbformat.read(REPO / "release" / NAME / f"{NAME}.ipynb", as_version=4)
-    before = nbformat.writes(nb)
-    nb, ids = verify.insert_decoys(nb)
-    assert len(ids) == verify.DECOYS_AFTER_TESTS + 1
-    for cell in nb.cells:
-        if cell.get("id") in ids:
-            cell.outputs = [nbformat.v4.new_output("error", ename="CheckFailed", evalue="",
-                                                   traceback=[])]
-    verdict = verify.take_decoys(nb, ids)
-    assert nbformat.writes(nb) == before
-    assert verify.forged([verdict]) == ""
-    assert "forged verdicts" in verify.forged([{**verdict, "passed": 1}])
 
 
 def test_workers_use_the_kernel_templates_grade_started_and_nothing_is_left(tmp_path,

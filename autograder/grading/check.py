@@ -1,7 +1,6 @@
 """Before anything runs: each submission read as hostile input, its tampering flagged."""
 from __future__ import annotations
 
-import ast
 import fnmatch
 import functools
 import json
@@ -25,76 +24,13 @@ def _released(source: str) -> str:
     return cell.source
 
 
-def _parse(source: str):
-    """The AST of a code cell, with IPython magics and shell lines blanked out."""
-    lines = []
-    for line in source.splitlines():
-        stripped = line.lstrip()
-        lines.append(line[:len(line) - len(stripped)] + "pass"
-                     if stripped.startswith(("%", "!")) else line)
-    try:
-        return ast.parse("\n".join(lines))
-    except (SyntaxError, ValueError):
-        return None
-
-
-def _top_level_bindings(tree) -> dict:
-    """name -> ("import", module) | ("def", None) | ("assign", None) at module level."""
-    found = {}
-
-    def visit(stmts):
-        for node in stmts:
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    name = alias.asname or alias.name.split(".")[0]
-                    found[name] = ("import", alias.name if alias.asname else name)
-            elif isinstance(node, ast.ImportFrom):
-                for alias in node.names:
-                    found[alias.asname or alias.name] = ("import", f"{node.module}.{alias.name}")
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found[node.name] = ("def", None)
-            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    for sub in ast.walk(target):
-                        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                            found[sub.id] = ("assign", None)
-            elif isinstance(node, (ast.If, ast.For, ast.While, ast.With, ast.Try)):
-                for attr in ("body", "orelse", "finalbody", "handlers"):
-                    visit(getattr(node, attr, []) or [])
-                if isinstance(node, ast.For):
-                    for sub in ast.walk(node.target):
-                        if isinstance(sub, ast.Name):
-                            found[sub.id] = ("assign", None)
-            elif isinstance(node, ast.ExceptHandler):
-                visit(node.body)
-    visit(tree.body)
-    return found
-
-
-def _root_name(node):
-    while isinstance(node, (ast.Attribute, ast.Subscript)):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def _dotted(node) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def tamper_flags(nb, definition: NotebookDef) -> list[str]:
-    """What a submitted notebook changed of what the tests rely on."""
+    """What a submitted notebook changed of the instructor's cells. nbgrader puts every
+    locked cell back before grading, and the tests run outside the student's kernel, so
+    none of this can change a score: the flags tell the instructor what was tried."""
     flags = []
     defs = {c.name: c for c in definition.cells}
     seen: dict = {}
-    relied_on = _relied_on(definition)
-    student_flags = []
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         gid = meta.get("grade_id")
@@ -109,129 +45,13 @@ def tamper_flags(nb, definition: NotebookDef) -> list[str]:
                 flags.append(f"unlocked cell {gid}")
             if d.grade and float(meta.get("points", d.max_score) or 0) != d.max_score:
                 flags.append(f"changed the points of {gid}")
-            continue
-        if cell.get("cell_type") == "code":
-            try:
-                student_flags += _student_cell_flags(cell.get("source", ""), *relied_on)
-            except (RecursionError, MemoryError):
-                flags.append("a code cell too deeply nested to analyse")
     for gid, count in seen.items():
         if count > 1:
             flags.append(f"duplicated cell {gid}")
     for d in definition.cells:
         if d.locked and d.name not in seen:
             flags.append(f"deleted {'test' if d.grade else 'locked'} cell {d.name}")
-    return list(dict.fromkeys(flags + student_flags))
-
-
-def _relied_on(definition: NotebookDef) -> tuple:
-    """What the tests use: the modules, functions and classes locked cells bind (variables
-    of worked examples in unlocked cells are the student's to change), as
-    (protected names, the packages they come from, the locked bindings)."""
-    return _relied_on_cells(tuple((c.name, c.solution, c.locked and c.cell_type == "code",
-                                   c.source) for c in definition.cells))
-
-
-@functools.lru_cache(maxsize=64)
-def _relied_on_cells(cells: tuple) -> tuple:
-    exercises = {name for name, solution, _, _ in cells if solution}
-    locked_bindings: dict = {}
-    for _, _, locked_code, source in cells:
-        if not locked_code:
-            continue
-        tree = _parse(source)
-        if tree is None:
-            continue
-        for name, kind in _top_level_bindings(tree).items():
-            if kind[0] in ("import", "def"):
-                locked_bindings[name] = kind
-    protected = set(locked_bindings) - exercises
-    # Modules the tests rely on, under whatever name student code imports them.
-    packages = {"numpy", "course", "builtins", "sys", "math"} | {
-        kind[1].split(".")[0] for kind in locked_bindings.values() if kind[0] == "import"}
-    return frozenset(protected), frozenset(packages), tuple(sorted(locked_bindings.items()))
-
-
-@functools.lru_cache(maxsize=8192)
-def _student_cell_flags(source: str, protected: frozenset, packages: frozenset,
-                        locked: tuple) -> tuple:
-    """tamper_flags' findings in one code cell a student may edit, given what the tests use.
-    Remembered: most such cells are the same worked examples in every submission, and
-    parsing and walking a notebook's cells costs tens of milliseconds."""
-    tree = _parse(source)
-    if tree is None:
-        return ()
-    locked_bindings = dict(locked)
-    flags = []
-    roots = protected | {"sys", "builtins", "__builtins__"}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            roots |= {a.asname or a.name.split(".")[0] for a in node.names
-                      if a.name.split(".")[0] in packages}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in packages:
-            roots |= {a.asname or a.name for a in node.names}
-    for name, kind in _top_level_bindings(tree).items():
-        if name in protected and kind != locked_bindings.get(name):
-            flags.append(f"redefines {name}, which the tests use")
-    for node in ast.walk(tree):
-        targets = []
-        if isinstance(node, (ast.Assign, ast.Delete)):
-            targets = node.targets
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-            targets = [node.target]
-        for target in targets:
-            root = _root_name(target)
-            if isinstance(target, (ast.Attribute, ast.Subscript)) and root in roots:
-                flags.append(f"modifies {_dotted(target) or root}, which the tests use")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in ("setattr", "delattr") and node.args:
-            root = _root_name(node.args[0])
-            if root in roots:
-                flags.append(f"{node.func.id}() on {root}, which the tests use")
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            modules = [a.name for a in node.names] if isinstance(node, ast.Import) \
-                else [node.module or ""]
-            if any(m.split(".")[0] in ("builtins", "ctypes", "gc") for m in modules):
-                flags.append(f"imports {', '.join(modules)}")
-    flags += forgery_flags(tree)
-    return tuple(flags)
-
-
-# What reaches into how cells run or how checks decide: no exercise needs it.
-FORGERY_ATTRIBUTES = {
-    "input_transformers_post", "input_transformers_cleanup", "input_transformer_manager",
-    "ast_transformers", "run_cell", "run_cell_async", "run_ast_nodes", "run_code", "events",
-    "showtraceback", "_showtraceback", "displayhook", "excepthook", "__code__", "__globals__",
-    "__closure__", "__builtins__", "f_globals", "f_locals", "f_back", "tb_frame", "gi_frame",
-    "_getframe", "currentframe", "addaudithook"}
-NAMESPACE_CALLS = {"vars", "globals", "locals"}
-NAMESPACE_WRITES = {"update", "__setitem__", "setdefault", "pop", "popitem", "clear",
-                    "__delitem__"}
-
-
-def forgery_flags(tree) -> list[str]:
-    """Code that could bend verdicts inside the kernel (the decoys catch what slips past)."""
-    flags = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr in FORGERY_ATTRIBUTES:
-            flags.append(f"uses .{node.attr}, which can change how the tests run")
-        elif isinstance(node, ast.Name) and node.id == "get_ipython":
-            flags.append("uses get_ipython(), which can change how the tests run")
-        elif isinstance(node, ast.Attribute) and node.attr in NAMESPACE_WRITES and (
-                isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
-                and node.value.func.id in NAMESPACE_CALLS
-                or isinstance(node.value, ast.Attribute) and node.value.attr == "__dict__"):
-            what = (node.value.func.id + "()" if isinstance(node.value, ast.Call)
-                    else "__dict__")
-            flags.append(f"writes into {what} through .{node.attr}")
-        elif isinstance(node, (ast.Assign, ast.Delete, ast.AugAssign)):
-            targets = node.targets if not isinstance(node, ast.AugAssign) else [node.target]
-            for target in targets:
-                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Call) \
-                        and isinstance(target.value.func, ast.Name) \
-                        and target.value.func.id in NAMESPACE_CALLS:
-                    flags.append(f"writes into {target.value.func.id}()")
-    return flags
+    return list(dict.fromkeys(flags))
 
 
 MAX_NOTEBOOK_BYTES = 20_000_000   # a submitted notebook larger than this is not graded

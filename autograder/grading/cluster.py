@@ -9,12 +9,11 @@ shared file system:
 * :class:`RemoteSpec` is what every task needs besides its submission: the
   template gradebook (assignment definitions), the non-notebook files of
   ``source/`` (data files nbgrader copies next to each notebook), the
-  course's configuration (without its gradebook URL), the digests of the locked cells and
-  the limits. It travels once to each worker (a Dask task of its own, so
+  course's configuration (without its gradebook URL) and the limits. It travels once to each worker (a Dask task of its own, so
   the scheduler can recompute it when the worker holding it dies);
 * a task carries one submission as text (:class:`autograder.grading.check.Task`'s
   notebooks and timestamp) and returns the worker's answer -- autograded
-  notebooks, scores, events, decoy verdicts -- which the client validates and
+  notebooks, scores, events -- which the client validates and
   merges exactly as a local worker's (:mod:`autograder.grading.merge`).
 
 On the Dask worker, :func:`grade_on_worker` builds a scratch course (a
@@ -86,7 +85,6 @@ class RemoteSpec:
     template: bytes         # SQLite gradebook with the assignment definitions
     files: dict             # assignment -> {relative path: bytes} of source/ (no notebooks)
     rel: dict               # assignment -> its source folder relative to the course root
-    locked: dict            # assignment -> [sha256 of every locked cell]
     worker: dict            # limits and kernel environment (pool.ShardSpec.worker)
     memory_mb: int
     config: str             # nbgrader_config.py for the worker (:func:`_config_text`)
@@ -99,7 +97,7 @@ class RemoteSpec:
             files[name], rel[name] = _read_tree(Path(src)), relative
         digest = hashlib.sha256(spec.template)
         return cls(f"{uuid.uuid4().hex[:8]}{digest.hexdigest()[:8]}", spec.template, files,
-                   rel, spec.locked, spec.worker, spec.memory_mb, _config_text(course_root),
+                   rel, spec.worker, spec.memory_mb, _config_text(course_root),
                    sandbox)
 
 

@@ -80,7 +80,7 @@ def _local(spec: "RemoteSpec") -> _Local:
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 dst.write_bytes(data)
             sources[name] = (src, spec.rel[name])
-        shard_spec = ShardSpec(spec.template, sources, spec.locked, spec.worker, spec.memory_mb)
+        shard_spec = ShardSpec(spec.template, sources, spec.worker, spec.memory_mb)
         _RUNS[spec.token] = _Local(folder, course, shard_spec)
         return _RUNS[spec.token]
 

@@ -1,15 +1,24 @@
-"""nbgrader's ``Execute`` preprocessor, made robust: :class:`RobustExecute`.
+"""nbgrader's ``Execute`` preprocessor, with the tests judged outside the kernel: :class:`RobustExecute`.
 
-It behaves as stock ``Execute`` on a notebook that stays within its limits, and
-otherwise stops a notebook at its wall-clock limit instead of cells × cell timeout;
-survives a dying kernel (the running cell and every later cell get an error output,
-so each test cell scores what it earned); caps every cell's outputs, rich ones
-included, as they arrive, and the notebook's total. Its kernels come from
-:mod:`.kernels`. :func:`configure_worker` puts it in the course's autograde pipeline.
+Every test cell (a grade cell that is not a solution) runs in the notebook's judge
+(:mod:`.judging`), never in the student's kernel: the kernel is only asked to answer
+the judge's requests where the cell stands, and the cell's outputs are the judge's.
+Every other cell runs in the kernel as stock ``Execute`` runs it. On a notebook that
+stays within its limits the scores are stock nbgrader's; otherwise it stops a notebook
+at its wall-clock limit instead of cells × cell timeout; survives a dying kernel (the
+running cell and every later cell get an error output, so each test cell scores what
+it earned); and caps every cell's outputs, rich ones included, as they arrive -- in
+bytes as they will be written, not characters -- and the notebook's total. Its
+kernels come from :mod:`.kernels`. :func:`configure_worker` puts it in the course's
+autograde pipeline.
 """
 from __future__ import annotations
 
+import json
 import math
+import os
+import shutil
+import tempfile
 import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -17,12 +26,14 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer
 
-from . import verify
-from .kernels import (EVENTS, STATS, SandboxedKernelManager, make_spare, spare_started,
-                      take_spare)
+from .judging import Conversation, Judge, is_test_cell, notebook_setup, serve_line
+from .kernels import (EVENTS, LIMITS, STATS, SandboxedKernelManager, make_spare, spare_started,
+                      take_spare, zygote)
 
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error", "update_display_data",
                 "clear_output"}
+# Widget messages: their state is saved in the notebook's metadata, and counts to its size.
+COMM_TYPES = {"comm_open", "comm_msg"}
 
 
 
@@ -33,14 +44,13 @@ def _error_output(ename: str, evalue: str) -> NotebookNode:
 
 
 def _size(value) -> int:
-    """Roughly how many bytes ``value`` (a message's content) holds."""
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, dict):
-        return sum(len(str(k)) + _size(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return sum(_size(v) for v in value)
-    return 8
+    """How many bytes ``value`` (a message's content) takes once written as JSON: a NUL
+    character is 6 of them, a Hangul syllable 3."""
+    try:
+        return len(json.dumps(value, ensure_ascii=False, default=str).encode("utf-8",
+                                                                             "replace"))
+    except (TypeError, ValueError, RecursionError):
+        return 1 << 30
 
 
 class RobustExecute(Execute):
@@ -63,20 +73,25 @@ class RobustExecute(Execute):
         self._cell_seconds = 0.0
         self._used: dict = {}
         self._capped: set = set()
-        nb, decoys = verify.insert_decoys(nb)
         self._spare_made = False
+        self._judge = None
+        self._setup = notebook_setup(nb)
+        self._scratch_dir = None
         if km is None:
             km = take_spare(self._kernel_name_for(nb), self._start_arguments())
         adopted = km
         try:
             nb, resources = super().preprocess(nb, resources, km)
         finally:
+            if self._judge is not None:
+                self._judge.close()
+            if self._scratch_dir is not None:
+                shutil.rmtree(self._scratch_dir, ignore_errors=True)
             spare_started()
             if adopted is not None and self.km is not None:
                 self._cleanup_kernel()   # nbclient stops only the kernels it started
             STATS["execute"] = STATS.get("execute", 0.0) + time.monotonic() - start
             STATS["cells"] = STATS.get("cells", 0.0) + self._cell_seconds
-        STATS.setdefault("decoys", []).append(verify.take_decoys(nb, decoys))
         return nb, resources
 
     def _kernel_name_for(self, nb) -> str:
@@ -92,7 +107,7 @@ class RobustExecute(Execute):
         return arguments
 
     def process_message(self, msg, cell, cell_index):
-        if msg.get("msg_type") in OUTPUT_TYPES and self.cell_output_bytes > 0:
+        if msg.get("msg_type") in OUTPUT_TYPES | COMM_TYPES and self.cell_output_bytes > 0:
             size = _size(msg.get("content"))
             used = self._used.get(cell_index, 0) + size
             total = self._used.get("notebook", 0) + size
@@ -130,6 +145,44 @@ class RobustExecute(Execute):
         if not self._spare_made:   # this kernel is ready: start the next one
             self._spare_made = True
             make_spare(self)
+        if self._judge is None:    # the notebook's judge starts beside the first cells
+            self._judge = Judge(self._setup, zygote(), bool(LIMITS["sandbox"]))
+        if is_test_cell(cell):
+            return self._judged(cell, resources, index)
+        return self._run(cell, resources, index)
+
+    def _judged(self, cell, resources, index):
+        """A test cell: the judge runs it; the kernel only answers the judge meanwhile."""
+        if self._judge.ended():    # the last test did not finish: a fresh judge goes on
+            self._judge = Judge(self._setup, zygote(), bool(LIMITS["sandbox"]))
+        source = cell.source
+        jail = getattr(self.km, "jail", None)
+        folder = jail.dir if jail is not None else self._scratch()
+        give = jail.give if jail is not None else (lambda path: None)
+        timeout = self._get_timeout(cell)
+        deadline = time.monotonic() + (timeout if timeout else 3600) + 30
+        talk = Conversation(self._judge, folder, give, index, source, deadline)
+        cell.source = serve_line(talk.path)
+        try:
+            cell, resources = self._run(cell, resources, index)
+        finally:
+            cell.source = source
+            outputs = talk.finish()
+        notices = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"
+                   and o.get("ename") in ("KernelDied", "CellTimeoutError", "NotRun")]
+        if outputs is None:
+            outputs = [_error_output("JudgeError", talk.error or "the test could not be judged")]
+        cell.outputs = [_judged_output(o, cell.get("execution_count")) for o in outputs] \
+            + notices
+        return cell, resources
+
+    def _scratch(self) -> str:
+        """Where an unjailed kernel finds the judge's socket (it shares our file system)."""
+        if self._scratch_dir is None:
+            self._scratch_dir = tempfile.mkdtemp(prefix=f"nn-agent-{os.getpid()}-")
+        return self._scratch_dir
+
+    def _run(self, cell, resources, index):
         start = time.monotonic()
         try:
             return super().preprocess_cell(cell, resources, index)
@@ -160,6 +213,17 @@ class RobustExecute(Execute):
     def _stop(self, reason: str) -> None:
         self._stopped = reason
         EVENTS.append(reason)
+
+
+def _judged_output(output: dict, execution_count) -> NotebookNode:
+    """One of the judge's outputs for the notebook, its traceback pointing at this cell."""
+    node = NotebookNode(output)
+    if node.get("output_type") == "error" and execution_count is not None:
+        node["traceback"] = [line.replace("Cell In[0]", f"Cell In[{execution_count}]", 1)
+                             for line in node.get("traceback", [])]
+    if node.get("output_type") == "execute_result":
+        node["execution_count"] = execution_count
+    return node
 
 
 def configure_worker(c, notebook_timeout: float, cell_timeout: float | None,

@@ -26,7 +26,6 @@ unless ``sandbox=False`` (``--unsandboxed``); every outcome then says so.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
@@ -44,7 +43,6 @@ from autograder.stock_nbgrader import nbgrader_env
 from .pool import WORKER_SLACK, Pool, ShardSpec
 from .templates import Zygote
 from .results import RESULTS_FILE, GradeResult, Outcome, Progress, load_results, save_results
-from .verify import forged
 
 __all__ = ["grade", "run", "RESULTS_FILE", "load_results", "SandboxUnavailable",
            "UnknownAssignment"]
@@ -212,19 +210,16 @@ def _worker_spec(limits: dict, status: dict) -> ShardSpec:
               "output_bytes": limits["output_bytes"], "env": env,
               "sandbox": {"sandbox": bool(status["ok"]), "memory_mb": int(limits["memory_mb"] or 0),
                           "pids": 64, "disk_mb": KERNEL_DISK_MB}}
-    return ShardSpec(b"", {}, {}, worker, int(limits["memory_mb"] or 0))
+    return ShardSpec(b"", {}, worker, int(limits["memory_mb"] or 0))
 
 
 def _add_definitions(spec: ShardSpec, tmp: Path, course: Course, defs: dict) -> None:
-    """The template gradebook, source files and locked-cell digests of ``defs``."""
+    """The template gradebook and source files of ``defs``."""
     # Kept in memory, not on disk: a grade killed outright leaves no hidden tests in /tmp.
     path = tmp / "template.db"
     write_template(path, course.course_id, defs)
     spec.template = path.read_bytes()
     path.unlink()
-    spec.locked = {name: [hashlib.sha256(c.source.encode()).hexdigest()
-                          for nb in a.notebooks for c in nb.cells if c.locked]
-                   for name, a in defs.items()}
     for name in defs:
         src = course.path("source", assignment=name)
         spec.sources[name] = (src, os.path.relpath(src, course.root))
@@ -267,15 +262,9 @@ def _outcome(gb, course: Course, task: Task, answer: dict, sandboxed: bool) -> O
         outcome.seconds = float(answer.get("seconds", 0.0))
         outcome.execute_seconds = float(answer.get("execute_seconds", 0.0))
         outcome.cell_seconds = float(answer.get("cell_seconds", 0.0))
-        for what in answer.get("restored", []):
-            outcome.flags.append(f"replaced {str(what)[:200]}; restored before the tests ran")
         if answer.get("autograded") and answer.get("gradebook"):
             events = [str(e)[:300] for e in answer.get("events", [])]
             outcome.reason = "; ".join(dict.fromkeys(events))
-            why = forged(answer.get("decoys", []))
-            if why:
-                outcome.zeroed = True
-                outcome.flags.append(why)
         else:
             outcome.status = "failed"
             outcome.reason = failure_reason(answer)

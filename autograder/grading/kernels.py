@@ -9,15 +9,13 @@ forked into a jail of its own while the current one runs (:func:`make_spare`,
 rather than asked to exit (:func:`close_jail`, :func:`reap_jails`).
 
 The module-level lists are this worker process's state: what the current task's
-kernels reported (:data:`EVENTS`, :data:`RESTORED`, :data:`STATS`) and what it holds
+kernels reported (:data:`EVENTS`, :data:`STATS`) and what it holds
 open (jails, the template, the spare).
 """
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -31,7 +29,6 @@ from . import sandbox, shard_gradebook, templates
 
 EVENTS: list = []   # what RobustExecute noticed while grading the current task
 STATS: dict = {}    # seconds spent starting kernels and running cells
-RESTORED: list = [] # what the kernel guard put back (reported by the kernel: advisory)
 DEFAULT_LIMITS = {"sandbox": False, "memory_mb": 0, "pids": 64, "disk_mb": 64}
 LIMITS: dict = dict(DEFAULT_LIMITS)
 JAILS: list = []    # open sandboxes, closed at the latest when the task ends (but a spare's)
@@ -141,26 +138,11 @@ class SandboxedKernelManager(AsyncKernelManager):
                 self.forked = (["-f", self.connection_file] + extra, dict(os.environ))
             return ["autograder.grading.jailed.kernel" if part == "ipykernel_launcher" else part for part in cmd]
         env = dict(os.environ)
-        env.pop("AUTOGRADER_LOCKED_BASE", None)
-        # The kernel reads the locked cells' digests before its first cell (a spare's are
-        # given to it once its notebook is known).
-        env["AUTOGRADER_LOCKED"] = os.path.join(self.jail.dir, "locked.json")
-        if not self.spare:
-            self.give_locked()
-        env["AUTOGRADER_EVENTS"] = os.path.join(self.jail.dir, "events.jsonl")
         self.jail.give(self.connection_file)
         if self.template is not None:
             self.forked = (["-f", self.connection_file] + [str(a) for a in extra],
                            sandbox.jail_env(env))
         return self.jail.wrap(sandbox.kernel_argv(self.connection_file, extra), env)
-
-    def give_locked(self) -> None:
-        """Copy this task's locked-cell digests into the jail, where the kernel looks."""
-        locked = os.environ.get("AUTOGRADER_LOCKED")
-        if locked and self.jail is not None:
-            inside = os.path.join(self.jail.dir, "locked.json")
-            shutil.copyfile(locked, inside)
-            self.jail.give(inside)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         if self.forked is not None:
@@ -208,8 +190,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 def make_spare(executor) -> None:
     """Start the next notebook's kernel now, in a fresh jail of its own, while this notebook
     runs: it initialises (about 0.15 s after the fork) on time that would otherwise be spent
-    waiting for it. It runs nothing until a notebook takes it, and is given that notebook's
-    locked cells first. Only jailed kernels forked from the template have spares."""
+    waiting for it. It runs nothing until a notebook takes it. Only jailed kernels forked from the template have spares."""
     if SPARE or not LIMITS["sandbox"] or zygote() is None:
         return
     name, arguments = executor._kernel_name_for(executor.nb), executor._start_arguments()
@@ -254,7 +235,6 @@ def take_spare(kernel_name: str, arguments: list):
     if name == kernel_name and started_with == arguments and km.provisioner is not None \
             and km.provisioner.process is not None and km.provisioner.process.poll() is None:
         km.spare = False
-        km.give_locked()
         return km
     _kill(km)
     return None
@@ -283,7 +263,6 @@ def close_jail(jail, wait: bool = True) -> None:
     and nothing waits on it)."""
     if jail is None:
         return
-    _read_events(os.path.join(jail.dir, "events.jsonl"))
     if jail in JAILS:
         JAILS.remove(jail)
     if not jail.close(wait) and jail not in DYING:
@@ -298,29 +277,11 @@ def reap_jails(wait: bool = False) -> None:
             DYING.remove(jail)
 
 
-def _read_events(path: str) -> None:
-    """The kernel guard's restorations (at most 64 kB of them: the kernel wrote the file)."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            text = f.read(1 << 16)
-    except OSError:
-        return
-    for line in text.splitlines():
-        try:
-            what = json.loads(line).get("restored")
-        except (ValueError, AttributeError):
-            continue
-        if isinstance(what, str) and what not in RESTORED and len(RESTORED) < 50:
-            RESTORED.append(what[:200])
-
-
-
-
 def forget_inherited_state() -> None:
     """A worker forked from grade (:mod:`autograder.grading.worker_fork`) starts as a new one would:
     whatever jails, kernels or limits that process held (only tests make any there) are not
     this worker's to use or close."""
-    for state in (EVENTS, RESTORED, JAILS, DYING, ZYGOTE, SPARE, STARTING):
+    for state in (EVENTS, JAILS, DYING, ZYGOTE, SPARE, STARTING):
         state.clear()
     STATS.clear()
     LIMITS.clear()

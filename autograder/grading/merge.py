@@ -6,9 +6,8 @@ it is used; :func:`merge` then writes it through nbgrader's ``Gradebook`` API
 exactly as ``SaveAutoGrades`` would (auto scores, needs-manual-grade, "No
 response." comments, late penalties, timestamp) and writes the autograded
 notebooks, beside the course's own non-notebook source files and
-``timestamp.txt``, as stock ``autograde`` leaves them. A failed submission, or
-one whose verdicts were forged (:mod:`autograder.grading.verify`), gets auto score 0
-and needs-manual-grade on every cell.
+``timestamp.txt``, as stock ``autograde`` leaves them. A failed submission gets auto
+score 0 and needs-manual-grade on every cell.
 """
 from __future__ import annotations
 
@@ -54,7 +53,7 @@ def validate(answer: dict, notebooks: list[str]) -> dict:
                 _expect(text, str, f"{name} comment")
         if nb_data.get("late_submission_penalty") is not None:
             _expect(nb_data["late_submission_penalty"], NUMBER, "late penalty")
-    for key in ("events", "restored", "errors", "decoys"):
+    for key in ("events", "errors"):
         _expect(answer.get(key, []), list, key)
     for key in ("seconds", "execute_seconds", "cell_seconds"):
         _expect(answer.get(key, 0), NUMBER, key)
@@ -88,9 +87,9 @@ def _merge_into(gb, course, task, answer: dict, outcome) -> None:
             grades = {g.name: g for g in snb.grades}
             for name, g in nb_data["grades"].items():
                 grade = grades[name]
-                grade.auto_score = 0.0 if outcome.zeroed else g["auto_score"]
+                grade.auto_score = g["auto_score"]
                 # As SaveAutoGrades: a manual score already given needs review.
-                grade.needs_manual_grade = outcome.zeroed or bool(g["needs_manual_grade"]) or (
+                grade.needs_manual_grade = bool(g["needs_manual_grade"]) or (
                     grade.manual_score is not None and g["auto_score"] is not None)
             comments = {c.name: c for c in snb.comments}
             for name, text in nb_data["comments"].items():

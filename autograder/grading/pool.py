@@ -3,10 +3,13 @@
 Each worker (:mod:`autograder.grading.worker`) gets a scratch course directory (a
 *shard*) made afresh from :class:`ShardSpec` whenever it (re)starts: the
 template gradebook, the non-notebook files of ``source/`` (data files nbgrader
-copies next to each notebook; never the instructor's notebooks), the digests
-of the locked cells and the limits. Where cgroups can be created, each worker
+copies next to each notebook; never the instructor's notebooks) and the limits.
+Where cgroups can be created, each worker
 runs in its own memory and pids cgroup (which also holds its kernels' ones).
-Every answer is validated before anyone trusts it (:func:`merge.validate`).
+Tasks and answers travel as :mod:`.frames`: each names its task and its size, so an
+answer is never read as another task's, and a worker that breaks the framing, answers
+too much or too late is replaced. Every answer is then validated before anyone trusts
+it (:func:`merge.validate`).
 """
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ import functools
 import json
 import os
 import queue
-import select
 import shutil
 import signal
 import subprocess
@@ -25,12 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.stock_nbgrader import nbgrader_env
+from . import frames
 from .cgroups import Cgroups
 from .worker_fork import ForkedWorker, can_fork
 
 WORKER_SLACK = 120.0        # beyond the notebook limit before a worker is presumed stuck
 WORKER_MEMORY_MB = 1536     # the worker's own share, on top of its kernel's limit
-MAX_ANSWER_BYTES = 64 << 20
 FORK_WORKERS = os.environ.get("AUTOGRADER_FORK_WORKERS", "1") != "0"
 
 
@@ -38,10 +40,9 @@ FORK_WORKERS = os.environ.get("AUTOGRADER_FORK_WORKERS", "1") != "0"
 class ShardSpec:
     template: bytes         # SQLite gradebook with the assignment definitions (held in memory)
     sources: dict           # assignment -> folder of its source files (notebooks skipped)
-    locked: dict            # assignment -> [sha256 of every locked cell]
     worker: dict            # worker.json: limits and kernel environment
     memory_mb: int          # the kernel's limit (the worker's cgroup allows more)
-    # template, sources and locked come from the definitions, and may be filled in after the
+    # template and sources come from the definitions, and may be filled in after the
     # workers have started on worker.json alone (Pool)
 
     def prepare(self, shard: Path) -> None:
@@ -61,7 +62,6 @@ class ShardSpec:
                     "*.ipynb", ".ipynb_checkpoints", "__pycache__"))
             else:
                 dst.mkdir(parents=True)
-            (shard / f"locked-{name}.json").write_text(json.dumps(self.locked[name]))
         (shard / "gradebook.db").write_bytes(self.template)
 
 
@@ -72,6 +72,7 @@ class WorkerProcess:
         self.cgroups = None
         self.built = False
         self.template = None   # a kernel template grade started for this worker's first launch
+        self.task_id = 0
 
     def launch(self) -> None:
         """Start the process on a prepared shard; :meth:`build` it before the first task."""
@@ -99,7 +100,7 @@ class WorkerProcess:
                 template.close()   # a new Python starts its own
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "autograder.grading.worker", *argv],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
                 start_new_session=True, env=nbgrader_env(), cwd=self.shard,
                 preexec_fn=self.cgroups.enter)
         self.built = False
@@ -108,60 +109,57 @@ class WorkerProcess:
         """Complete the shard, then wait until the worker says it is ready."""
         self.spec.build(self.shard)
         self.built = True
-        if self._read(120.0) != {"ready": True}:
+        try:
+            _, answer = frames.read(self.proc.stdout.fileno(), frames.MAX_ANSWER_BYTES,
+                                    time.monotonic() + 120.0)
+        except frames.FrameError as exc:
+            raise RuntimeError(f"the grading worker did not start (see its log): {exc}") from None
+        if answer != {"ready": True}:
             raise RuntimeError("the grading worker did not start (see its log)")
 
     def start(self) -> None:
         self.launch()
         self.build()
 
-    def _read(self, timeout: float):
-        """One answer: a dict, {} when the worker is gone, None on timeout."""
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            ready, _, _ = select.select([self.proc.stdout], [], [], left)
-            if ready:
-                line = self.proc.stdout.readline(MAX_ANSWER_BYTES)
-                if not line:
-                    return {}
-                try:
-                    answer = json.loads(line)
-                except ValueError:
-                    return {"fatal": "the grading worker sent an unreadable answer"}
-                if not isinstance(answer, dict):
-                    return {"fatal": "the grading worker sent an answer that is not an object"}
-                return answer
-
     def run(self, payload: dict, timeout: float) -> dict:
+        """One task's answer; on any breach of the framing, a late or oversized answer, or
+        the worker's death, the worker is replaced and the task fails with the reason."""
         if self.proc is None or self.proc.poll() is not None:
             self.kill()
             self.start()
         elif not self.built:
             self.build()
+        self.task_id += 1
+        deadline = time.monotonic() + timeout
         try:
-            self.proc.stdin.write(json.dumps(payload) + "\n")
-            self.proc.stdin.flush()
-            answer = self._read(timeout)
-        except (BrokenPipeError, OSError, ValueError):
-            answer = {}
-        if answer is None:
+            frames.write(self.proc.stdin.fileno(), frames.encode(self.task_id, payload), deadline)
+            answered, answer = frames.read(self.proc.stdout.fileno(), frames.MAX_ANSWER_BYTES,
+                                           deadline)
+            if answered != self.task_id:
+                raise frames.FrameError(f"an answer for task {answered} while task "
+                                        f"{self.task_id} was being graded")
+            return answer
+        except frames.FrameTimeout:
             self.kill()
             return {"fatal": f"grading did not finish within {timeout:.0f} s; the worker was "
                              "stopped"}
-        if not answer:
-            code = self.proc.poll() if self.proc else None
+        except frames.PeerClosed:
+            return self._died()
+        except frames.FrameError as exc:
             self.kill()
-            tail = ""
-            try:
-                lines = Path(self.log.name).read_text(errors="replace").strip().splitlines()
-                tail = f": {lines[-1][:300]}" if lines else ""
-            except OSError:
-                pass
-            return {"fatal": f"the grading worker died (exit code {code}){tail}"}
-        return answer
+            return {"fatal": f"the grading worker's answer broke the protocol ({exc}); the "
+                             "worker was replaced"}
+
+    def _died(self) -> dict:
+        code = self.proc.poll() if self.proc else None
+        self.kill()
+        tail = ""
+        try:
+            lines = Path(self.log.name).read_text(errors="replace").strip().splitlines()
+            tail = f": {lines[-1][:300]}" if lines else ""
+        except OSError:
+            pass
+        return {"fatal": f"the grading worker died (exit code {code}){tail}"}
 
     def kill(self) -> None:
         proc, self.proc = self.proc, None

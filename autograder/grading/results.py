@@ -57,7 +57,6 @@ class Outcome:
     execute_seconds: float = 0.0    # kernel start + cells, inside the worker
     cell_seconds: float = 0.0       # the cells alone
     sandbox: bool = True            # graded in the sandbox (False: --unsandboxed)
-    zeroed: bool = False            # forged verdicts: every auto score set to 0 (not saved)
 
     @property
     def key(self):
@@ -155,7 +154,6 @@ def save_results(course_dir: Path, result: GradeResult) -> Path:
             entries = {}
     for o in result.outcomes:
         entry = asdict(o)
-        entry.pop("zeroed")
         entry["cells"] = {k: list(v) for k, v in o.cells.items()}
         entries[o.key] = entry
     now = datetime.datetime.now().isoformat(timespec="seconds")

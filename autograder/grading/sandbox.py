@@ -39,7 +39,8 @@ SETPRIV = shutil.which("setpriv") or "/usr/bin/setpriv"
 NOBODY = 65534
 HOME = "/home/student"
 JAILED = Path(__file__).resolve().parent / "jailed"   # the files that run inside a jail
-LAUNCHER = "/opt/nn-grader/kernel_main.py"   # where jailed/kernel.py appears inside
+INSIDE = "/opt/nn-grader"                  # where that folder appears, read-only, inside
+LAUNCHER = f"{INSIDE}/kernel.py"
 HOW_TO_GET_ONE = ("install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: "
                   "dnf install bubblewrap) and allow user namespaces, or pass --unsandboxed "
                   "to grade without isolation (only for submissions you trust)")
@@ -52,7 +53,7 @@ def _scratch_root() -> str:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else tempfile.gettempdir()
 
 
-def _read_only_paths(files: list) -> list[tuple[str, str]]:
+def _read_only_paths() -> list[tuple[str, str]]:
     """(host path, sandbox path) of everything the kernel may read."""
     paths = {"/usr", sys.prefix, sys.base_prefix, os.path.realpath(sys.executable),
              _course_package()}
@@ -63,8 +64,7 @@ def _read_only_paths(files: list) -> list[tuple[str, str]]:
     for path in sorted(paths):   # a path inside another one comes with it
         if not any(path.startswith(k.rstrip("/") + "/") for k in kept):
             kept.append(path)
-    launchers = {"kernel.py": LAUNCHER, "zygote.py": ZYGOTE_LAUNCHER}
-    return [(p, p) for p in kept] + [(str(f), launchers[Path(f).name]) for f in files]
+    return [(p, p) for p in kept] + [(str(JAILED), INSIDE)]
 
 
 def _parents(paths: list[str]) -> list[str]:
@@ -104,16 +104,16 @@ def _font_cache() -> str | None:
     return str(lists[-1]) if lists else None
 
 
-ZYGOTE_LAUNCHER = "/opt/nn-grader/zygote_main.py"   # where jailed/zygote.py appears
+ZYGOTE_LAUNCHER = f"{INSIDE}/zygote.py"
 
 
-def bwrap_command(argv: list[str], env: dict, files: list, writable: list, disk_mb: int,
+def bwrap_command(argv: list[str], env: dict, writable: list, disk_mb: int,
                   template: bool = False) -> list[str]:
     """The bwrap command line running ``argv`` (a Python command) in a jail.
 
-    ``files``: our launchers (kernel.py, and zygote.py for a ``template``),
-    bound read-only under /opt/nn-grader; ``writable``: folders bound
-    read-write at their own path. A ``template`` (:mod:`autograder.grading.jailed.zygote`)
+    The files that run inside a jail (:mod:`autograder.grading.jailed`) are bound
+    read-only at :data:`INSIDE`; ``writable``: folders bound read-write at their own
+    path. A ``template`` (:mod:`autograder.grading.jailed.zygote`)
     shares the host's PID namespace, so the grader can put each child it
     forks into that kernel's cgroups, and keeps the capabilities it needs to
     give every child its own namespaces; the child drops them all before any
@@ -139,7 +139,7 @@ def bwrap_command(argv: list[str], env: dict, files: list, writable: list, disk_
     size = str(disk_mb << 20)
     cmd += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp",
             "--perms", "0777", "--size", size, "--tmpfs", HOME]
-    binds = _read_only_paths(files)
+    binds = _read_only_paths()
     for folder in _parents([dst for _, dst in binds] + list(writable)):
         if folder not in ("/tmp", HOME):   # already there, writable for the kernel
             cmd += ["--perms", "0755", "--dir", folder]
@@ -178,7 +178,7 @@ class Sandbox:
     """One kernel's jail: its socket folder, its cgroups, and the bwrap command."""
 
     def __init__(self, memory_mb: int = 2048, pids: int = 64, disk_mb: int = 64,
-                 kernel_file: Path | None = None, parent: str | None = None):
+                 parent: str | None = None):
         self.root = os.geteuid() == 0
         self.dir = tempfile.mkdtemp(prefix=f"nn-kernel-{os.getpid()}-",
                                     dir=parent or _scratch_root())
@@ -186,7 +186,6 @@ class Sandbox:
             os.chown(self.dir, NOBODY, NOBODY)
         self.memory_mb, self.disk_mb = memory_mb, disk_mb
         self.cgroups = Cgroups(memory_mb, pids)
-        self.kernel_file = kernel_file or JAILED / "kernel.py"
 
     def give(self, path: str) -> None:
         """Let the kernel read a file the grader wrote into :attr:`dir`."""
@@ -195,7 +194,7 @@ class Sandbox:
 
     def wrap(self, argv: list[str], env: dict) -> list[str]:
         """The bwrap command line running ``argv`` (a Python command) in the jail."""
-        return bwrap_command(argv, env, [self.kernel_file], [self.dir], self.disk_mb)
+        return bwrap_command(argv, env, [self.dir], self.disk_mb)
 
     def close(self, wait: bool = True) -> bool:
         """Kill what runs in the jail and remove it. ``wait=False``: kill, but leave the jail

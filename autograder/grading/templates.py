@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -76,6 +77,7 @@ class Zygote:
     def __init__(self, jail: bool, disk_mb: int = 64, env: dict | None = None,
                  wait: bool = True):
         self.jail = jail
+        self._lock = threading.Lock()
         self.owner = os.getpid()   # the process that started it, and alone can wait for it
         self.pid = None
         self.keep: list = []
@@ -88,10 +90,9 @@ class Zygote:
         env["MPLBACKEND"] = "Agg"
         if jail:
             argv = [sys.executable, ZYGOTE_LAUNCHER, "jail"]
-            files = [here / "kernel.py", here / "zygote.py"]
-            cmd = bwrap_command(argv, env, files, [self.root], disk_mb, template=True)
+            cmd = bwrap_command(argv, env, [self.root], disk_mb, template=True)
             # What the template sees mounted: each kernel's fresh /tmp and home keep it.
-            self.keep = [(dst, False) for _, dst in _read_only_paths(files)] + \
+            self.keep = [(dst, False) for _, dst in _read_only_paths()] + \
                 [(self.root, True)]
             env = None
         else:
@@ -150,23 +151,26 @@ class Zygote:
         return state not in ("Z", "X")
 
     def spawn(self, argv: list[str], env: dict, box: "Sandbox | None",
-              cwd: str | None = None) -> ForkedKernel:
-        """Fork a kernel running ``jailed/kernel.py`` with ``argv`` and exactly ``env``
-        (in ``cwd``, unjailed); it starts only once it is inside ``box``'s cgroups."""
+              cwd: str | None = None, main: str = "kernel") -> ForkedKernel:
+        """Fork a kernel (``main="kernel"``: ``jailed/kernel.py``) or a judge (``"judge"``:
+        ``jailed/judge.py``) with ``argv`` and exactly ``env`` (in ``cwd``, unjailed); it
+        starts only once it is inside ``box``'s cgroups."""
         spec = {"argv": [str(a) for a in argv], "env": env, "cwd": str(cwd) if cwd else "",
+                "main": main,
                 "keep": self.keep,
                 "home": HOME if self.jail else env.get("HOME", ""),
                 "disk_mb": box.disk_mb if box is not None else 64}
-        pid = self._ask({"spawn": spec})["pid"]
-        kernel = ForkedKernel(pid)
-        try:
-            if box is not None:
-                box.cgroups.enter(pid)
-        except OSError:
-            kernel.kill()            # dies before it reads its "go"
-            raise
-        finally:
-            self._ask({"go": pid})
+        with self._lock:   # a spare kernel and a judge may be started from other threads
+            pid = self._ask({"spawn": spec})["pid"]
+            kernel = ForkedKernel(pid)
+            try:
+                if box is not None:
+                    box.cgroups.enter(pid)
+            except OSError:
+                kernel.kill()            # dies before it reads its "go"
+                raise
+            finally:
+                self._ask({"go": pid})
         return kernel
 
     def close(self) -> None:

@@ -27,6 +27,7 @@ import logging
 import os
 import shutil
 import signal
+import stat
 import sys
 import time
 import traceback
@@ -34,10 +35,10 @@ from pathlib import Path
 
 from autograder.config import load_course_config
 
-from . import shard_gradebook
+from . import frames, shard_gradebook
 from .execute import configure_worker
-from .kernels import (EVENTS, JAILS, LIMITS, RESTORED, SPARE, STATS, ZYGOTE, _read_events,
-                      close_jail, drop_spare, forget_inherited_state, reap_jails, zygote)
+from .kernels import (EVENTS, JAILS, LIMITS, SPARE, STATS, ZYGOTE, close_jail, drop_spare,
+                      forget_inherited_state, reap_jails, zygote)
 
 ALIAS = "student"   # the student id every submission is graded under in a shard
 
@@ -83,7 +84,6 @@ class Worker:
 
         EVENTS.clear()
         STATS.clear()
-        RESTORED.clear()
         start = time.monotonic()
         reap_jails()   # the previous submission's kernel, killed as it finished
         assignment = task["assignment"]
@@ -104,10 +104,6 @@ class Worker:
             self.pristine_gradebook = (self.shard / "gradebook.db").read_bytes()
         shard_gradebook.reset(cd.db_url, self.shard / "gradebook.db", self.pristine_gradebook)
         os.environ.update(self.env)
-        os.environ["AUTOGRADER_LOCKED"] = str(self.shard / f"locked-{assignment}.json")
-        os.environ.pop("AUTOGRADER_LOCKED_BASE", None)   # verify adds the decoys per notebook
-        os.environ["AUTOGRADER_EVENTS"] = str(self.shard / "events.jsonl")
-        (self.shard / "events.jsonl").unlink(missing_ok=True)
 
         buffer = _ListHandler()
         cd.assignment_id, cd.student_id = assignment, ALIAS
@@ -126,14 +122,11 @@ class Worker:
             for jail in list(JAILS):   # all but the spare's, which waits for the next task
                 if id(jail) not in spare:
                     close_jail(jail)
-        _read_events(str(self.shard / "events.jsonl"))   # unsandboxed kernels write here
         result = {"student": task["student"], "assignment": assignment, "events": list(EVENTS),
-                  "restored": list(RESTORED), "errors": buffer.errors, "error": error,
-                  "decoys": STATS.get("decoys", []), "autograded": None}
+                  "errors": buffer.errors, "error": error, "autograded": None}
         if autograded.is_dir():
-            result["autograded"] = {p.name: p.read_text(encoding="utf-8", errors="replace")
-                                    for p in sorted(autograded.iterdir())
-                                    if p.is_file() and p.suffix == ".ipynb"}
+            result["autograded"] = {p.name: _read_regular(p) for p in sorted(autograded.iterdir())
+                                    if p.suffix == ".ipynb" and not p.is_symlink()}
         try:
             result["gradebook"] = read_submission(cd.db_url, cd.course_id, assignment, ALIAS)
         except Exception as exc:  # noqa: BLE001
@@ -143,6 +136,23 @@ class Worker:
         result["execute_seconds"] = STATS.get("execute", 0.0)
         result["cell_seconds"] = STATS.get("cells", 0.0)
         return result
+
+
+def _read_regular(path: Path, limit: int = frames.MAX_ANSWER_BYTES) -> str:
+    """A file the kernel could have reached, read safely once the kernel is dead: never
+    through a link, never from a FIFO or device (which could block), at most ``limit``
+    bytes."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path.name} is not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(f"{path.name} is larger than {limit} bytes")
+    return data.decode("utf-8", errors="replace")
 
 
 class _ListHandler(logging.Handler):
@@ -207,7 +217,7 @@ def main(argv: list[str]) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     # The protocol owns the original stdout; anything else printed goes to stderr.
-    protocol = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    protocol = os.dup(1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     os.chdir(shard)
@@ -215,21 +225,21 @@ def main(argv: list[str]) -> int:
     worker = Worker(shard, course_dir)
     zygote()   # warm before the first submission arrives
     profile = os.environ.get("AUTOGRADER_PROFILE", "")   # a folder: cProfile every task there
-    protocol.write(json.dumps({"ready": True}) + "\n")
+    frames.write(protocol, frames.encode(0, {"ready": True}))
     try:
-        for line in sys.stdin:
-            if not line.strip():
-                continue
-            task = json.loads(line)
+        while True:
+            try:
+                task_id, task = frames.read(0, frames.MAX_TASK_BYTES)
+            except frames.PeerClosed:
+                break
             try:
                 result = _profiled(worker.grade, task, profile) if profile else \
                     worker.grade(task)
             except Exception:  # noqa: BLE001
                 result = {"student": task.get("student"), "assignment": task.get("assignment"),
                           "error": traceback.format_exc(), "gradebook": None,
-                          "autograded": None, "events": list(EVENTS), "restored": [],
-                          "errors": [], "decoys": []}
-            protocol.write(json.dumps(result) + "\n")
+                          "autograded": None, "events": list(EVENTS), "errors": []}
+            frames.write(protocol, _answer(task_id, result))
     finally:
         drop_spare()
         for jail in list(JAILS):
@@ -239,6 +249,19 @@ def main(argv: list[str]) -> int:
             template.close()
         shutil.rmtree(shard, ignore_errors=True)
     return 0
+
+
+def _answer(task_id: int, result: dict) -> bytes:
+    """The framed answer; one too large for grade to accept says so instead."""
+    data = frames.encode(task_id, result)
+    if len(data) - frames.HEADER.size <= frames.MAX_ANSWER_BYTES:
+        return data
+    size = len(data) >> 20
+    return frames.encode(task_id, {
+        "student": result.get("student"), "assignment": result.get("assignment"),
+        "autograded": None, "gradebook": None, "events": result.get("events", [])[:20],
+        "errors": [], "error": f"the graded notebook came to {size} MiB, more than the "
+                               f"{frames.MAX_ANSWER_BYTES >> 20} MiB a submission may"})
 
 
 if __name__ == "__main__":

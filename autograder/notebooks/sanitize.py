@@ -76,6 +76,9 @@ def is_safe(text: str) -> bool:
     return clean_html(text) == _roundtrip(text)
 
 
+ATTACHMENT = re.compile(r"\]\(attachment:[^)\s]*")
+
+
 def _markdown_to_html(source: str) -> str:
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
@@ -90,7 +93,9 @@ def safe_markdown(source: str) -> str:
     rendering and checking one costs milliseconds (about 0.4 s per notebook)."""
     if "<" not in source and "javascript:" not in source.lower() and "](" not in source:
         return source
-    rendered = _markdown_to_html(source)
+    # An image pasted into the cell (``![…](attachment:name.png)``) is the cell's own data,
+    # kept in its attachments: rendered here without them, it would raise.
+    rendered = _markdown_to_html(ATTACHMENT.sub("](attachment.png", source))
     if is_safe(rendered):
         return source
     return clean_html(rendered)

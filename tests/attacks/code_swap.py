@@ -1,5 +1,6 @@
-"""A check function's __code__ is swapped for one that never fails: flagged."""
-EXPECT = {"max_score": 0, "flags": ["uses .__code__"]}
+"""A check function's __code__ is swapped for one that never fails. The checks run in the
+judge, not in this kernel: nothing to gain."""
+EXPECT = {"max_score": 0}
 
 CODE = '''
 import course.checks as checks

@@ -1,6 +1,6 @@
-"""A valid 200 000-term `1+1+…` cell (ast.parse raises RecursionError): the analysis flags it,
-the batch goes on."""
-EXPECT = {"max_score": 0, "flags": ["too deeply nested"]}
+"""A valid 200 000-term `1+1+…` cell (ast.parse raises RecursionError in whoever reads it:
+the judge reads student cells for the rules): the batch goes on, nothing gained."""
+EXPECT = {"max_score": 0}
 
 
 def build(kit):

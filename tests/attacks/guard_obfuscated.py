@@ -1,8 +1,8 @@
-"""Defeats the kernel guard without a single suspicious name in its source (getattr and
-strings built at run time), then makes NumPy's comparisons and the course's checks always
-pass. The static checks see nothing; the decoys, which use those same checks, pass too:
-forged verdicts, no points."""
-EXPECT = {"max_score": 0, "flags": ["forged verdicts"]}
+"""Unhooks the kernel's event callbacks without a single suspicious name in its source
+(getattr and strings built at run time), then makes NumPy's comparisons and the course's
+checks in the kernel always pass. The tests run in the judge with its own NumPy and checks:
+no points."""
+EXPECT = {"max_score": 0}
 
 CODE = '''
 def _n(*parts):

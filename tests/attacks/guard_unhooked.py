@@ -1,6 +1,6 @@
-"""The tamper guard's pre_run_cell callbacks are removed, then NumPy's comparisons forged:
-the unhooking and the patches are flagged."""
-EXPECT = {"max_score": 0, "flags": ["uses .events", "modifies np.allclose"]}
+"""The kernel's pre_run_cell callbacks are removed, then NumPy's comparisons forged in the
+kernel; the judge compares with its own NumPy: no points."""
+EXPECT = {"max_score": 0}
 
 CODE = '''
 ip = get_ipython()

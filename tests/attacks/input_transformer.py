@@ -1,6 +1,6 @@
-"""An IPython input transformer turns every later cell (the tests) into `pass`.
-The decoy tests then pass too: forged verdicts, no points."""
-EXPECT = {"max_score": 0, "flags": ["forged verdicts"]}
+"""An IPython input transformer turns every later cell into `pass`, the line that makes the
+kernel answer the judge included: the judge finds no exercise to call, no points."""
+EXPECT = {"max_score": 0}
 
 CODE = '''
 ip = get_ipython()

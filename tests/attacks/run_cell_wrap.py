@@ -1,6 +1,6 @@
-"""run_cell is replaced so that every cell "succeeds" without running.
-Obfuscated (no `run_cell` in the source), so only the decoys can tell."""
-EXPECT = {"max_score": 0, "flags": ["forged verdicts"]}
+"""run_cell is replaced so that every cell "succeeds" without running (obfuscated: no
+`run_cell` in the source). Test cells do not run in the kernel: no points."""
+EXPECT = {"max_score": 0}
 
 CODE = '''
 ip = getattr(__import__("IPython"), "get_" + "ipython")()

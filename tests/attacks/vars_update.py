@@ -1,5 +1,6 @@
-"""vars(numpy).update(...) and globals().update(...) instead of attribute assignment: flagged."""
-EXPECT = {"max_score": 0, "flags": ["writes into vars()", "writes into globals()"]}
+"""vars(numpy).update(...) and globals().update(...) forge the checks in the kernel, where no
+check runs: no points."""
+EXPECT = {"max_score": 0}
 
 CODE = '''
 vars(np).update(allclose=lambda *a, **k: True, isclose=lambda *a, **k: True)

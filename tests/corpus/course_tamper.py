@@ -1,7 +1,7 @@
-"""A wrong dot that replaces the checks: course.checks' failure function and the notebook's own
-check_close and check_raises. All put back before the tests run: dot scores zero, flagged."""
-EXPECT = {"status": "graded", "score": 14,
-          "flags": ["redefines check_close", "modifies checks._fail", "replaced course.checks._fail"],
+"""A wrong dot that replaces the checks in its kernel: course.checks' failure function and the
+notebook's own check_close and check_raises. The tests run in the judge with the course's own
+checks: dot scores zero, the rest is graded as usual."""
+EXPECT = {"status": "graded", "score": 14, "flags": [],
           "reason": "", "zero": ["test_dot_values", "test_dot_errors", "test_dot_rules"]}
 
 DOT = '''import course.checks as checks

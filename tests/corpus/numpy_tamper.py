@@ -1,8 +1,6 @@
-"""A wrong dot that makes NumPy's comparisons always succeed (np.isclose, np.all,
-np.array_equal, np.allclose): the kernel restores NumPy before every test cell, so dot scores
-zero; flagged statically and at run time."""
-EXPECT = {"status": "graded", "score": 14,
-          "flags": ["modifies np.isclose", "replaced numpy.isclose"], "reason": "",
+"""A wrong dot that makes NumPy's comparisons always succeed in its kernel (np.isclose, np.all,
+np.array_equal, np.allclose). The judge compares with its own NumPy: dot scores zero."""
+EXPECT = {"status": "graded", "score": 14, "flags": [], "reason": "",
           "zero": ["test_dot_values", "test_dot_errors", "test_dot_rules"]}
 
 DOT = '''np.isclose = lambda *a, **k: np.array(True)

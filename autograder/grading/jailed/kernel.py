@@ -1,7 +1,7 @@
 """The IPython kernel ``grade`` runs submissions in: stock ipykernel plus limits.
 
 ``python -m autograder.grading.jailed.kernel -f CONNECTION_FILE`` (unsandboxed) or
-``python /opt/nn-grader/kernel_main.py -f CONNECTION_FILE`` (this very file,
+``python /opt/nn-grader/kernel.py -f CONNECTION_FILE`` (this very file,
 bound read-only into the :mod:`autograder.grading.sandbox`; it imports nothing of
 ``autograder``) does what ``python -m ipykernel_launcher`` does, after:
 
@@ -14,31 +14,23 @@ bound read-only into the :mod:`autograder.grading.sandbox`; it imports nothing o
   stdout and stderr; the rest is dropped with one notice, so printing hundreds
   of MB cannot exhaust the grader's memory or the disk. A cell that writes to
   stderr still does (nbgrader scores such a test cell zero either way);
-* **tampering**: ``AUTOGRADER_LOCKED`` names a JSON list of SHA-256 digests of
-  the instructor's locked cells (given code and tests, hidden tests included).
-  Before such a cell runs, the attributes of numpy, course and builtins that
-  existed when the kernel started, and the functions, classes and modules that
-  earlier locked cells bound in the user namespace, are put back if student
-  code replaced them (``np.allclose = lambda *a, **k: True``,
-  ``course.checks._fail = print``, ``def check_close(*a): pass``). For an
-  honest notebook this changes nothing. Each restoration is appended to the
-  file ``AUTOGRADER_EVENTS`` so the grader can flag it.
+* **the agent**: :mod:`agent` is loaded, so that where a test cell stands the worker
+  can ask the kernel to answer the judge (``__import__("nn_grader_agent").serve(PATH)``).
+  No test cell, and nothing of the hidden tests, ever runs here.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import resource
 import sys
-import types
+from json.encoder import encode_basestring
 
-PROTECTED_MODULES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random",
-                     "numpy.testing", "course", "course.checks", "course.rules",
-                     "course.gradcheck", "course.datasets")
-# Builtins IPython swaps itself while a cell runs.
-IPYTHON_BUILTINS = {"exit", "quit", "get_ipython", "display", "__IPYTHON__", "_", "__", "___",
-                    "input", "raw_input", "getpass"}
+try:
+    from . import agent               # as autograder.grading.jailed.kernel
+except ImportError:                   # in the jail, beside agent.py
+    import agent
+
+sys.modules.setdefault("nn_grader_agent", agent)
 NOTICE = "\n... [output truncated by the autograder: more than {} bytes in this cell]\n"
 
 
@@ -58,8 +50,13 @@ def apply_limits() -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
 
+def _written_size(text: str) -> int:
+    """Bytes ``text`` takes in a saved notebook: UTF-8, with JSON's escapes (a NUL is 6)."""
+    return len(encode_basestring(text).encode("utf-8", "replace")) - 2
+
+
 def cap_output(limit: int) -> None:
-    """Drop what a cell writes to a stream beyond ``limit`` bytes."""
+    """Drop what a cell writes to a stream beyond ``limit`` bytes (as they will be saved)."""
     from ipykernel.iostream import OutStream
 
     original = OutStream.write
@@ -73,84 +70,21 @@ def cap_output(limit: int) -> None:
         count = used.get(key, 0)
         if count > limit:
             return len(string)
-        if count + len(string) > limit:
+        size = _written_size(string)
+        if count + size > limit:
             used[key] = limit + 1
-            return original(self, string[:max(0, limit - count)] + NOTICE.format(limit))
-        used[key] = count + len(string)
+            low, high = 0, len(string)     # the longest start that fits, in saved bytes
+            while low < high:
+                middle = (low + high + 1) // 2
+                if _written_size(string[:middle]) <= limit - count:
+                    low = middle
+                else:
+                    high = middle - 1
+            return original(self, string[:low] + NOTICE.format(limit))
+        used[key] = count + size
         return original(self, string)
 
     OutStream.write = write
-
-
-class Guard:
-    """Restores what locked cells rely on before each locked cell runs."""
-
-    def __init__(self, shell, locked: set, events_path: str | None):
-        self.shell, self.locked, self.events_path = shell, locked, events_path
-        self.modules = {}
-        for name in PROTECTED_MODULES:
-            try:
-                module = __import__(name, fromlist=["_"])
-            except Exception:  # noqa: BLE001 - a course without that module
-                continue
-            snapshot = dict(vars(module))
-            if name == "builtins":
-                snapshot = {k: v for k, v in snapshot.items() if k not in IPYTHON_BUILTINS
-                            and isinstance(v, (type, types.BuiltinFunctionType))}
-            self.modules[name] = (module, snapshot)
-        self.bound: dict = {}     # user-namespace names bound by locked cells
-        self.before = None        # user namespace identities before a locked cell
-        self.restored: list = []
-
-    def pre_run_cell(self, info):
-        source = getattr(info, "raw_cell", "") or ""
-        if hashlib.sha256(source.encode()).hexdigest() not in self.locked:
-            self.before = None
-            return
-        self.restore()
-        self.before = {k: id(v) for k, v in self.shell.user_ns.items()}
-
-    def post_run_cell(self, result):
-        if self.before is None:
-            return
-        namespace = self.shell.user_ns
-        for name in [n for n in self.bound if n not in namespace]:
-            del self.bound[name]  # the locked cell itself deleted it
-        for name, value in list(namespace.items()):
-            if name.startswith("_") or self.before.get(name) == id(value):
-                continue
-            if isinstance(value, (types.ModuleType, types.FunctionType, type,
-                                  types.BuiltinFunctionType)):
-                self.bound[name] = value
-            else:
-                # A locked cell rebound the name to data (a loop variable, say):
-                # from now on that is what the locked cells expect.
-                self.bound.pop(name, None)
-        self.before = None
-
-    def restore(self) -> None:
-        changed = []
-        for name, (module, snapshot) in self.modules.items():
-            if sys.modules.get(name) is not module:
-                sys.modules[name] = module
-                changed.append(f"sys.modules[{name!r}]")
-            namespace = vars(module)
-            for key, value in snapshot.items():
-                if namespace.get(key, Guard) is not value:
-                    namespace[key] = value
-                    changed.append(f"{name}.{key}")
-        namespace = self.shell.user_ns
-        for key, value in self.bound.items():
-            if namespace.get(key, Guard) is not value:
-                namespace[key] = value
-                changed.append(key)
-        if changed and self.events_path:
-            try:
-                with open(self.events_path, "a", encoding="utf-8") as f:
-                    for what in changed:
-                        f.write(json.dumps({"restored": what}) + "\n")
-            except OSError:
-                pass
 
 
 def main(argv: list | None = None) -> None:
@@ -172,33 +106,7 @@ def main(argv: list | None = None) -> None:
 
     app = IPKernelApp.instance()
     app.initialize(sys.argv[1:] if argv is None else list(argv))
-    guard_locked_cells(app.shell, os.environ.get("AUTOGRADER_LOCKED"),
-                       os.environ.get("AUTOGRADER_EVENTS"))
     app.start()
-
-
-def guard_locked_cells(shell, locked_path: str | None, events_path: str | None) -> None:
-    """A :class:`Guard` made before the first cell that runs once the digests at
-    ``locked_path`` are there: a kernel started ahead (autograder.grading.worker's spare) is given them
-    only once its notebook is known, before the notebook's first cell is sent."""
-    if not locked_path:
-        return
-    guards: list = []
-
-    def pre_run_cell(info):
-        if not guards and os.path.exists(locked_path):
-            with open(locked_path, encoding="utf-8") as f:
-                locked = set(json.load(f))
-            guards.append(Guard(shell, locked, events_path) if locked else None)
-        if guards and guards[0] is not None:
-            guards[0].pre_run_cell(info)
-
-    def post_run_cell(result):
-        if guards and guards[0] is not None:
-            guards[0].post_run_cell(result)
-
-    shell.events.register("pre_run_cell", pre_run_cell)
-    shell.events.register("post_run_cell", post_run_cell)
 
 
 if __name__ == "__main__":

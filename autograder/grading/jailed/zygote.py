@@ -53,7 +53,7 @@ PRELOAD = ("numpy", "numpy.random", "matplotlib", "matplotlib.pyplot",
            "matplotlib_inline.backend_inline", "IPython", "IPython.core.completerlib",
            "IPython.core.debugger", "IPython.core.logger", "IPython.core.oinspect",
            "IPython.extensions.storemagic", "ipykernel.kernelapp", "ipykernel.ipkernel",
-           "ipykernel.comm", "ipykernel.debugger", "ipywidgets", "comm", "course", "kernel_main",
+           "ipykernel.comm", "ipykernel.debugger", "ipywidgets", "comm", "course", "kernel", "judge",
            "faulthandler", "http.server", "pdb", "pydoc", "resource", "secrets", "sqlite3",
            "tornado.gen", "tornado.locks", "tornado.platform.asyncio")
 
@@ -137,11 +137,13 @@ def _run_kernel(spec: dict) -> None:
         os.chdir(where or (home if os.path.isdir(home) else "/"))
         import numpy
         numpy.random.seed()        # a fork inherits the template's random state
-        try:
-            import kernel_main                 # in the jail, beside this file
-        except ImportError:
-            import kernel as kernel_main       # plain: jailed/kernel.py, beside this file
-        kernel_main.main(spec["argv"])
+        # Beside this file, in the jail as in a plain template.
+        if spec.get("main") == "judge":
+            import judge
+            judge.main(spec["argv"])
+        else:
+            import kernel
+            kernel.main(spec["argv"])
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
@@ -181,6 +183,9 @@ def _jailed_init(spec: dict) -> None:
         name = b"grading"
         libc.sethostname(name, len(name))
         drop_privileges(os.geteuid() == 0)
+        # Changing uid cleared the parent-death signal: without it again, this jail would
+        # outlive a template killed outright (and grade with it).
+        _die_with_parent()
         kernel = os.fork()
         if kernel == 0:
             _die_with_parent()
@@ -244,6 +249,7 @@ def preload() -> None:
 
 
 def serve(jail: bool) -> None:
+    _die_with_parent()   # with the worker (or grade) that started it, however that ends
     # Children are reaped by the kernel (the grader watches them through pidfds).
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     out = os.fdopen(os.dup(1), "w", buffering=1)
@@ -283,5 +289,5 @@ def serve(jail: bool) -> None:
 
 
 if __name__ == "__main__":
-    # Our own folder stays on sys.path: that is where kernel_main.py is.
+    # Our own folder stays on sys.path: that is where kernel.py and judge.py are.
     serve(len(sys.argv) > 1 and sys.argv[1] == "jail")
