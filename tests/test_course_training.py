@@ -304,3 +304,131 @@ def test_weight_scale_explorer_redraws_on_change_and_reports_stubs(capsys):
 
     widget.weight_scale_explorer(Stub, {"spiral": (x, t)})
     assert "Stub" in capsys.readouterr().out
+
+
+# ---- course.checks.training: the test doubles and checks of the notebook's train tests -------
+
+from course.checks import CheckFailed  # noqa: E402
+from course.checks import training as checks  # noqa: E402
+
+
+def _loop(model, optimizer, x, t, max_epoch, batch_size, running=True, extra_draw=False,
+          labels_apart=False):
+    """A training loop as the notebook asks for it, with switchable mistakes."""
+    iterations = len(x) // batch_size
+    losses = []
+    for _ in range(max_epoch):
+        idx = np.random.permutation(len(x))
+        if running:
+            x, t = x[idx], t[idx]
+            xs, ts = x, t
+        else:
+            xs, ts = x[idx], t[idx if not labels_apart else np.random.permutation(len(x))]
+        total = 0.0
+        for i in range(iterations):
+            rows = slice(i * batch_size, (i + 1) * batch_size)
+            total += model.forward(xs[rows], ts[rows])
+            model.backward()
+            optimizer.update(model.params, model.grads)
+        losses.append(total / iterations)
+        if extra_draw:
+            np.random.rand()
+    return losses
+
+
+def _recorded(n, max_epoch, batch_size, seed=0, **mistakes):
+    x, t = checks.make_indexed_data(n)
+    model = checks.RecordingModel()
+    np.random.seed(seed)
+    result = _loop(model, checks.RecordingOptimizer(model), x, t, max_epoch, batch_size,
+                   **mistakes)
+    return x, t, model, result
+
+
+def test_indexed_data_and_the_recording_model():
+    x, t = checks.make_indexed_data(7, n_classes=4, seed=3)
+    assert x.shape == (7, 2) and np.array_equal(x[:, 0], np.arange(7))
+    assert t.shape == (7, 4) and np.all(t.sum(axis=1) == 1)
+    model = checks.RecordingModel()
+    assert [model.forward(x[:2], t[:2]) for _ in range(3)] == [1.0, 1.125, 1.25]
+    assert model.backward().shape == (2, 2)
+    assert model.predict(x).shape == (7, 3)
+    checks.RecordingOptimizer(model).update(model.params, model.grads)
+    assert checks.calls_of(model) == ["forward"] * 3 + ["backward", "update"]
+    assert len(checks.batches_of(model)) == 3
+    # the records stay out of the public attributes train can reach
+    public = {name for name in vars(model) if not name.startswith("_")}
+    assert public == {"params", "grads", "n_classes"}
+
+
+def test_checks_pass_a_correct_loop_both_ways_of_shuffling():
+    for running in (True, False):
+        x, t, model, result = _recorded(23, 3, 5, seed=4, running=running)
+        what = "train(...)"
+        checks.check_minibatches(model, x, t, 3, 5, what)
+        checks.check_steps(model, 3 * 4, what)
+        checks.check_epoch_losses(result, model, 3, 4, what)
+        checks.check_reshuffled(model, 23, 3, 5, what)
+        np.random.seed(4)
+        perms = [np.random.permutation(23) for _ in range(3)]
+        checks.check_permutation_orders(model, perms, 5, what)
+
+
+def test_checks_catch_the_mistakes_they_name():
+    x, t, model, _ = _recorded(20, 2, 5, running=False, labels_apart=True)
+    with pytest.raises(CheckFailed, match="do not belong to the inputs"):
+        checks.check_minibatches(model, x, t, 2, 5, "train")
+    x, t, model, _ = _recorded(20, 3, 5, seed=6, extra_draw=True)
+    np.random.seed(6)
+    perms = [np.random.permutation(20) for _ in range(3)]
+    with pytest.raises(CheckFailed, match="no other random draw"):
+        checks.check_permutation_orders(model, perms, 5, "train")
+    x, t, model, result = _recorded(20, 2, 5)
+    with pytest.raises(CheckFailed, match="mean loss of epoch 1"):
+        checks.check_epoch_losses(result[:1] + [result[1] + 0.1], model, 2, 4, "train")
+    with pytest.raises(CheckFailed, match="expected a list"):
+        checks.check_epoch_losses(np.array(result), model, 2, 4, "train")
+    model._log[1], model._log[2] = model._log[2], model._log[1]
+    with pytest.raises(CheckFailed, match="call 1 was 'update', expected 'backward'"):
+        checks.check_steps(model, 8, "train")
+
+
+def test_check_reshuffled_wants_a_new_order_every_epoch():
+    x, t = checks.make_indexed_data(12)
+    model = checks.RecordingModel()
+    for _ in range(2):                       # the same order twice, and not shuffled at all
+        for i in range(3):
+            model.forward(x[4 * i:4 * (i + 1)], t[4 * i:4 * (i + 1)])
+    with pytest.raises(CheckFailed, match="original order"):
+        checks.check_reshuffled(model, 12, 2, 4, "train")
+
+
+def _two_layer_gradients(params, x, labels, dout=1.0):
+    W1, b1, W2, b2 = params
+    h = 1 / (1 + np.exp(-(x @ W1 + b1)))
+    s = h @ W2 + b2
+    y = np.exp(s - s.max(axis=1, keepdims=True))
+    y /= y.sum(axis=1, keepdims=True)
+    ds = y.copy()
+    ds[np.arange(len(x)), labels] -= 1
+    ds *= dout / len(x)
+    da = ds @ W2.T * h * (1 - h)
+    return da @ W1.T, [x.T @ da, da.sum(axis=0), h.T @ ds, ds.sum(axis=0)]
+
+
+def test_check_gradients_match_accepts_the_gradient_and_names_a_wrong_one():
+    rng = np.random.default_rng(0)
+    params = [rng.normal(size=s) for s in [(3, 4), (4,), (4, 2), (2,)]]
+    x, labels = rng.normal(size=(5, 3)), np.array([0, 1, 1, 0, 1])
+    kept = [p.copy() for p in params] + [x.copy()]
+    dx, grads = _two_layer_gradients(params, x, labels, dout=2.5)
+    checks.check_gradients_match("net.backward(2.5)", dx, grads, params, x, labels, dout=2.5)
+    assert all(np.array_equal(a, b) for a, b in zip(kept, params + [x])), "inputs changed"
+    with pytest.raises(CheckFailed, match="dW2"):
+        wrong = [g / 2.5 for g in grads]
+        wrong[2] = -wrong[2]
+        checks.check_gradients_match("net.backward()", dx / 2.5, wrong, params, x, labels)
+    with pytest.raises(CheckFailed, match="dx"):
+        checks.check_gradients_match("net.backward()", dx, grads, params, x, labels)
+    with pytest.raises(CheckFailed, match="shape"):
+        checks.check_gradients_match("net.backward()", dx.T, grads, params, x, labels, dout=2.5)
