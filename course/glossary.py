@@ -37,6 +37,7 @@ TERMS: list[tuple[str, str]] = [
     ("cross-entropy error", "교차 엔트로피 오차"), ("batch size", "배치 크기"),
     ("mean (average)", "평균"), ("Softmax-with-Loss layer", "Softmax with Loss 계층"),
     ("temperature", "온도"), ("sanity check", "기본 점검"), ("initial value", "초깃값"),
+    ("logit", "로짓"), ("log-softmax", "로그 소프트맥스"),
     # 04_gradients
     ("derivative", "미분"), ("rate of change", "변화율"), ("tangent line", "접선"),
     ("numerical differentiation", "수치 미분"), ("numerical gradient", "수치 기울기"),
@@ -47,6 +48,7 @@ TERMS: list[tuple[str, str]] = [
     ("composite function", "합성 함수"), ("chain rule", "연쇄 법칙"),
     ("gradient check", "기울기 확인"), ("Jacobian (matrix)", "야코비 행렬"),
     ("backpropagation (the method)", "오차역전파법"),
+    ("Kronecker delta", "크로네커 델타"), ("quotient rule", "몫의 미분법"),
     # 05_backprop
     ("computational graph", "계산 그래프"), ("node / edge", "노드 / 에지"),
     ("backward propagation (backward pass)", "역전파"), ("upstream gradient", "상류 기울기"),

@@ -11,6 +11,9 @@ import pytest  # noqa: E402
 
 import course.plots.gradients as plots  # noqa: E402
 import course.widgets.gradients as widgets  # noqa: E402
+from course.checks import CheckFailed  # noqa: E402
+from course.checks import gradients as checks  # noqa: E402
+from course.rules import ForbiddenCall  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -123,8 +126,9 @@ def test_functions_table_is_consistent():
 
 
 def test_course_holds_no_solution():
-    for module in (plots, widgets):
-        for name in ("numerical_diff", "numerical_gradient", "sigmoid_grad"):
+    for module in (plots, widgets, checks):
+        for name in ("numerical_diff", "numerical_gradient", "sigmoid_grad", "softmax_jacobian",
+                     "softmax"):
             assert not hasattr(module, name)
 
 
@@ -173,3 +177,59 @@ def test_tangent_explorer_custom_functions():
     choice, slider, status, out = _children(box)
     assert slider.min == 5.0 and slider.max == 6.0
     assert "difference 0.0e+00" in status.value
+
+
+def test_draw_softmax_gradient_heat_map_and_bars():
+    y = np.array([0.2, 0.3, 0.5])
+    J = np.diag(y) - np.outer(y, y)
+    t = np.array([0.0, 0.0, 1.0])
+    through = J.T @ (-t / y)
+    fig = plots.draw_softmax_gradient(J, through, y - t, labels=["a", "b", "c"])
+    left, right = fig.axes[:2]
+    assert np.allclose(left.images[0].get_array(), J)
+    assert len(left.texts) == 9
+    heights = [p.get_height() for p in right.patches]
+    assert np.allclose(heights[:3], through) and np.allclose(heights[3:], y - t)
+
+
+def test_draw_softmax_gradient_all_zero_jacobian():
+    fig = plots.draw_softmax_gradient(np.zeros((2, 2)), np.zeros(2), np.zeros(2))
+    assert fig.axes[0].images[0].get_clim() == (-1.0, 1.0)
+
+
+# course.checks.gradients: the helpers of 04_gradients' test cells --------------------------
+
+def test_loss_reading_reads_its_array_and_records_what_it_got():
+    W = np.array([[1.0, 2.0]])
+    loss, given = checks.loss_reading(W, np.array([1.0]), np.array([0.0, 0.0]))
+    assert loss(None) == pytest.approx(2.5)
+    W[0, 1] = 0.0                                   # it reads W, not its argument
+    assert loss(W.copy()) == pytest.approx(0.5)
+    assert loss(W) == pytest.approx(0.5)
+    assert given == [False, False, True]
+
+
+def test_check_given_itself():
+    checks.check_given_itself("g", [True, True])
+    with pytest.raises(CheckFailed, match="1 time\\(s\\) with another array"):
+        checks.check_given_itself("g", [True, False])
+    with pytest.raises(CheckFailed, match="never called"):
+        checks.check_given_itself("g", [])
+
+
+def test_check_kept_rule():
+    checks.check_kept_rule("f(x)", 1.0)
+    with pytest.raises(CheckFailed, match="f\\(x\\): np.dot is forbidden"):
+        checks.check_kept_rule("f(x)", ForbiddenCall("np.dot is forbidden"))
+
+
+def test_check_restored_bit_for_bit():
+    a = np.array([[0.1, 0.2], [0.3, 0.4]])
+    checks.check_restored("x", a.copy(), a)
+    b = a.copy()
+    b[1, 0] = np.nextafter(0.3, 1.0)             # one bit off
+    with pytest.raises(CheckFailed, match="differs from before at \\[\\(1, 0\\)\\]"):
+        checks.check_restored("x", b, a)
+    with pytest.raises(CheckFailed, match="shape"):
+        checks.check_restored("x", a.ravel(), a)
+    checks.check_restored("x", np.array(1.5), np.array(1.5))

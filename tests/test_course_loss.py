@@ -139,3 +139,149 @@ def test_temperature_explorer_with_unfinished_functions(capsys):
     assert "implement softmax first" in capsys.readouterr().out
     box.children[0].children[0].value = 3.0
     assert "implement softmax first" in capsys.readouterr().out
+
+
+# course.checks.loss: the helpers of 03_loss's test cells -----------------------------------
+
+from course.checks import CheckFailed  # noqa: E402
+from course.checks import loss as checks  # noqa: E402
+
+
+class RefLayer:
+    def __init__(self):
+        self.params = []
+
+    def forward(self, x, t):
+        return ref_cross_entropy_error(ref_softmax(x), t)
+
+
+class FirstLabelsLayer(RefLayer):
+    t = None          # on the class: shared by every layer
+
+    def forward(self, x, t):
+        if FirstLabelsLayer.t is None:
+            FirstLabelsLayer.t = t
+        return ref_cross_entropy_error(ref_softmax(x), FirstLabelsLayer.t)
+
+
+class ShiftsInPlaceLayer(RefLayer):
+    def forward(self, x, t):
+        x -= np.max(x, axis=1, keepdims=True)
+        return super().forward(x, t)
+
+
+def _loss(x, t):
+    return ref_cross_entropy_error(ref_softmax(x), t)
+
+
+def test_check_loss_tolerance_and_message():
+    assert checks.check_loss("f", np.float64(0.5108256), 0.5108256237659907) == pytest.approx(0.5108256)
+    checks.check_loss("f", 1.0 + 5e-6, 1.0)           # within rtol 1e-5
+    with pytest.raises(CheckFailed, match=r"f returned 1\.1, expected 1: the sum"):
+        checks.check_loss("f", 1.1, 1.0, why="the sum")
+    with pytest.raises(CheckFailed, match="expected a single number"):
+        checks.check_loss("f", np.zeros(2), 1.0)
+
+
+def test_check_unchanged_names_shape_dtype_and_values():
+    a = np.array([1.0, 2.0])
+    checks.check_unchanged("y", a, a.copy())
+    with pytest.raises(CheckFailed, match=r"has shape \(1, 2\), not \(2,\)"):
+        checks.check_unchanged("y", a.reshape(1, 2), a)
+    with pytest.raises(CheckFailed, match="holds"):
+        checks.check_unchanged("y", a + 1e-7, a)
+    with pytest.raises(CheckFailed, match="holds"):
+        checks.check_unchanged("t", np.array([1, 2]), np.array([1.0, 2.0]))
+
+
+def test_check_leaves_inputs():
+    y, t = np.array([[0.2, 0.8]]), np.array([1])
+    assert checks.check_leaves_inputs("cross_entropy_error", ref_cross_entropy_error, y=y, t=t)
+
+    def adds_in_place(y, t):
+        y += 1e-7
+        return 0.0
+
+    with pytest.raises(CheckFailed, match=r"y after cross_entropy_error\(y, t\) with y of shape"):
+        checks.check_leaves_inputs("cross_entropy_error", adds_in_place, y=y.copy(), t=t)
+
+    def fails(y, t):
+        raise IndexError("no")
+
+    assert checks.check_leaves_inputs("f", fails, y=y, t=t) is False
+    with pytest.raises(NotImplementedError):
+        checks.check_leaves_inputs("f", unfinished, y=y, t=t)
+
+
+def test_forward_problems_accepts_a_right_layer_and_labels_in_both_forms():
+    x = np.array([[2.0, 0.0], [0.0, 1.0]])
+    layer = RefLayer()
+    calls = [(layer, x, np.array([0, 1]), _loss(x, np.array([0, 1]))),
+             (layer, x, np.array([[0, 1], [1, 0]]), _loss(x, np.array([1, 0])))]
+    assert checks.forward_problems(calls, ref_softmax, ref_cross_entropy_error) == ([], 2)
+    checks.check_forward(calls, ref_softmax, ref_cross_entropy_error)
+
+
+def test_forward_problems_catch_state_shared_by_two_layers():
+    FirstLabelsLayer.t = None
+    x = np.array([[2.0, 0.0], [0.0, 1.0]])
+    a, b = FirstLabelsLayer(), FirstLabelsLayer()
+    calls = [(a, x, np.array([0, 1]), _loss(x, np.array([0, 1]))),
+             (b, x, np.array([1, 1]), _loss(x, np.array([1, 1])))]
+    problems, judged = checks.forward_problems(calls, ref_softmax, ref_cross_entropy_error)
+    assert judged == 2 and len(problems) == 1 and "call 2" in problems[0]
+    with pytest.raises(CheckFailed, match="nothing kept from an earlier call or another layer"):
+        checks.check_forward(calls, ref_softmax, ref_cross_entropy_error)
+
+
+def test_forward_problems_judge_against_the_students_own_functions():
+    def wrong_softmax(x):          # a mistake that counts in softmax's own tests
+        return ref_softmax(2 * x)
+
+    class ComposesTheirs(RefLayer):
+        def forward(self, x, t):
+            return ref_cross_entropy_error(wrong_softmax(x), t)
+
+    x, t = np.array([[2.0, 0.0]]), np.array([0])
+    calls = [(ComposesTheirs(), x, t, _loss(x, t))]
+    assert checks.forward_problems(calls, wrong_softmax, ref_cross_entropy_error) == ([], 1)
+    problems, _ = checks.forward_problems(calls, ref_softmax, ref_cross_entropy_error)
+    assert problems and "expected" in problems[0]
+
+
+def test_forward_problems_excuse_only_the_students_own_failures():
+    def crashing(*args):
+        raise NameError("name 'undefined_name' is not defined")
+
+    class Crashes(RefLayer):
+        def forward(self, x, t):
+            return crashing(x)
+
+    x, t = np.array([[2.0, 0.0]]), np.array([0])
+    # the same error as the student's own functions: not judged here
+    assert checks.forward_problems([(Crashes(), x, t, 0.1)], crashing, crashing) == ([], 0)
+    with pytest.raises(CheckFailed, match="no call could be judged"):
+        checks.check_forward([(Crashes(), x, t, 0.1)], crashing, crashing)
+    # an error of the layer's own
+    problems, judged = checks.forward_problems([(Crashes(), x, t, 0.1)], ref_softmax,
+                                               ref_cross_entropy_error)
+    assert judged == 0 and "raised NameError" in problems[0]
+
+
+def test_forward_problems_flag_a_layer_that_changes_its_inputs():
+    x, t = np.array([[2.0, 0.0], [1.0, 3.0]]), np.array([0, 1])
+    problems, _ = checks.forward_problems([(ShiftsInPlaceLayer(), x.copy(), t, _loss(x, t))],
+                                          ref_softmax, ref_cross_entropy_error)
+    assert problems == [problems[0]] and "changed the x or t" in problems[0]
+
+    def softmax_in_place(x):       # the student's own softmax changes x: counted in its tests
+        x -= np.max(x, axis=1, keepdims=True)
+        return ref_softmax(x)
+
+    class ComposesInPlace(RefLayer):
+        def forward(self, x, t):
+            return ref_cross_entropy_error(softmax_in_place(x), t)
+
+    problems, _ = checks.forward_problems([(ComposesInPlace(), x.copy(), t, _loss(x, t))],
+                                          softmax_in_place, ref_cross_entropy_error)
+    assert problems == []

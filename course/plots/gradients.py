@@ -141,3 +141,44 @@ def draw_function_and_derivative(x, y, dy, names=("f(x)", "f'(x)"), ax=None):
     ax.grid(alpha=0.3)
     ax.legend(fontsize=9)
     return ax.figure
+
+
+def draw_softmax_gradient(J, through_J, shortcut, labels=None):
+    """The Jacobian of softmax as a heat map, next to the gradient carried back through it.
+
+    Parameters
+    ----------
+    J : array of shape (C, C)
+        ``J[k, j] = dy_k / dx_j`` (for 04: the student's ``softmax_jacobian``).
+    through_J : array of shape (C,)
+        ``J.T @ dL_dy``, the gradient of the loss with respect to the scores
+        computed through ``J`` by the caller.
+    shortcut : array of shape (C,)
+        ``y - t``, the same gradient from the closed form, for comparison.
+    labels : list of str, optional
+        Class names (default ``0 .. C-1``).
+    """
+    J = np.asarray(J, dtype=float)
+    through_J = np.asarray(through_J, dtype=float).reshape(-1)
+    shortcut = np.asarray(shortcut, dtype=float).reshape(-1)
+    count = J.shape[0]
+    names = list(labels) if labels is not None else [str(k) for k in range(count)]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+    limit = float(np.max(np.abs(J))) if np.size(J) and np.any(J) else 1.0
+    image = left.imshow(J, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    for (k, j), value in np.ndenumerate(J):
+        left.text(j, k, f"{value:.3f}", ha="center", va="center", fontsize=9)
+    left.set_xticks(range(count), [f"x{n}" for n in names])
+    left.set_yticks(range(count), [f"y{n}" for n in names])
+    left.set_title("your Jacobian: J[k, j] = dy_k / dx_j", fontsize=10)
+    fig.colorbar(image, ax=left, shrink=0.8)
+    positions = np.arange(count)
+    right.bar(positions - 0.2, through_J, width=0.4, color=COLORS[0], label="J^T dL/dy (your J)")
+    right.bar(positions + 0.2, shortcut, width=0.4, color=COLORS[1], label="y - t")
+    right.axhline(0, color="0.5", lw=0.8)
+    right.set_xticks(positions, [f"class {n}" for n in names])
+    right.set_ylabel("dL / dx")
+    right.set_title("the gradient of the loss with respect to the scores", fontsize=10)
+    right.grid(axis="y", alpha=0.3)
+    right.legend(fontsize=9)
+    return fig
