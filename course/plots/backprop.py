@@ -321,3 +321,81 @@ def draw_bars(groups: dict, title: str | None = None, xlabel: str = "class"):
     if title:
         ax.set_title(title, fontsize=11)
     return fig
+
+
+def _paths_panel(ax, left: list, right: list, active: int, labels: list, title: str):
+    """Entries ``left`` joined to entries ``right``; the edges of ``left[active]`` labelled."""
+    ys_left = np.linspace(1.0, -1.0, len(left)) * 0.45 * (len(left) - 1)
+    ys_right = np.linspace(1.0, -1.0, len(right)) * 0.45 * (len(right) - 1)
+    for k, (name, y0) in enumerate(zip(left, ys_left)):
+        color = FORWARD_COLOR if k == active else "0.55"
+        ax.text(0.0, y0, name, ha="right", va="center", fontsize=13, color=color,
+                fontweight="bold" if k == active else "normal")
+        for j, y1 in enumerate(ys_right):
+            if k == active:
+                ax.annotate("", xy=(2.6, y1), xytext=(0.15, y0),
+                            arrowprops=dict(arrowstyle="-|>", color=FORWARD_COLOR, lw=1.6))
+                t = 0.62
+                ax.text(0.15 + t * 2.45, y0 + t * (y1 - y0) + 0.08, labels[j], fontsize=11,
+                        color=FORWARD_COLOR, ha="center", va="bottom",
+                        bbox=dict(facecolor="white", edgecolor="none", pad=0.5))
+            else:
+                ax.plot([0.15, 2.6], [y0, y1], color="0.85", lw=1, zorder=0)
+    for name, y1 in zip(right, ys_right):
+        ax.text(2.7, y1, name, ha="left", va="center", fontsize=13)
+    span = max(len(left), len(right)) * 0.5
+    ax.set_xlim(-0.9, 3.6)
+    ax.set_ylim(-span, span)
+    ax.axis("off")
+    ax.set_title(title, fontsize=11)
+
+
+def draw_matmul_paths(N: int = 4, D: int = 2, H: int = 3):
+    """Which outputs of ``y = x W`` one entry of x, and one entry of W, reaches.
+
+    Left: the entries of one sample's row of x and of the same row of y; the
+    paths from its first entry are drawn, each labelled with its local
+    derivative ∂y/∂x. Right: the first entry of W and the outputs it reaches,
+    one in every sample's row, each path labelled with its local derivative
+    ∂y/∂W. No gradient is summed here: that is the exercise.
+    """
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 3.8))
+    _paths_panel(left, [f"$x_{{n{i + 1}}}$" for i in range(D)],
+                 [f"$y_{{n{j + 1}}}$" for j in range(H)], 0,
+                 [f"$W_{{1{j + 1}}}$" for j in range(H)],
+                 f"one sample n: $x_{{n1}}$ is used by the {H} outputs of its row")
+    _paths_panel(right, ["$W_{11}$"], [f"$y_{{{n + 1}1}}$" for n in range(N)], 0,
+                 [f"$x_{{{n + 1}1}}$" for n in range(N)],
+                 f"$W_{{11}}$ is used by one output in each of the {N} rows")
+    fig.suptitle("y = xW: each path is labelled with its local derivative", fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def draw_add_and_mul():
+    """The Add and the Mul node side by side, with their forward values and backward rules."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 3.6))
+    g = r"$\partial L/\partial z$"
+    draw_node("+", ["x", "y"], ["z"], forward=["x", "y", "z = x + y"],
+              backward=[g + r"$\cdot 1$", g + r"$\cdot 1$", g],
+              title="Add: the gradient passes through unchanged", ax=left)
+    draw_node("×", ["x", "y"], ["z"], forward=["x", "y", "z = x ⊙ y"],
+              backward=[g + r"$\odot y$", g + r"$\odot x$", g],
+              title="Mul: each input gets dout times the other input", ax=right)
+    return fig
+
+
+def draw_copy_and_sum_nodes():
+    """Branch, Repeat and Sum: where a value is copied, gradients add; where rows add, it is copied."""
+    fig, axes = plt.subplots(1, 3, figsize=(17, 3.4))
+    draw_node("", ["x"], ["y₁", "y₂", "y₃"], forward=["x", "x", "x", "x"],
+              backward=[r"$\sum_k \partial L/\partial y_k$", r"$\partial L/\partial y_1$",
+                        r"$\partial L/\partial y_2$", r"$\partial L/\partial y_3$"],
+              title="Branch: copies forward, gradients add backward", ax=axes[0])
+    draw_node("⇉", ["x (1, D)"], ["y (N, D)"], forward=["(1, D)", "(N, D)"],
+              backward=[r"$\sum_n \partial L/\partial y_n$", r"$\partial L/\partial y$"],
+              title="Repeat: copy the row N times, sum the rows back", ax=axes[1])
+    draw_node("Σ", ["x (N, D)"], ["y (1, D)"], forward=["(N, D)", "(1, D)"],
+              backward=[r"$\partial L/\partial y$ ×N", r"$\partial L/\partial y$"],
+              title="Sum: add the rows, copy the gradient back N times", ax=axes[2])
+    return fig
