@@ -11,7 +11,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 # The order of the course (COURSE_CONTRACT.md); only those present in source/ are used.
-ASSIGNMENTS = ["01_arrays", "02_forward", "03_loss", "04_gradients", "05_backprop", "06_training"]
+ASSIGNMENTS = ["01_arrays", "02_forward", "03_loss", "04_gradients", "05_backprop", "06_training",
+               "07_autograd"]
 
 # Where grade, report (and their results) write inside a course directory.
 REPORTS_DIR = "reports"

@@ -70,7 +70,9 @@ TERMS: list[tuple[str, str]] = [
     ("snapshot", "스냅숏"), ("test double", "테스트 대역"),
     # 07_autograd
     ("automatic differentiation", "자동 미분"), ("topological order", "위상 정렬 순서"),
-    ("accumulate (gradients)", "누적하다"),
+    ("accumulate (gradients)", "누적하다"), ("leaf node", "리프 노드"),
+    ("depth-first search", "깊이 우선 탐색"), ("breadth-first search", "너비 우선 탐색"),
+    ("recursion", "재귀"), ("logistic regression", "로지스틱 회귀"),
 ]
 
 # Korean words the notebooks avoid -> the term they use instead (same concept).
