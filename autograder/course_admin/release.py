@@ -35,6 +35,12 @@ GIVES_AWAY = {
                     "03_loss": ["softmax", "cross_entropy_error", "SoftmaxWithLoss"],
                     "04_gradients": ["sigmoid_grad"],
                     "05_backprop": ["Sigmoid", "Affine", "SoftmaxWithLoss"]},
+    # The given cell `layers` defines 05's Sigmoid, Affine and SoftmaxWithLoss, forward and
+    # backward; worked examples compute the sigmoid, its derivative and a softmax.
+    "07_autograd": {"02_forward": ["sigmoid", "Sigmoid", "Affine"],
+                    "03_loss": ["softmax", "cross_entropy_error", "SoftmaxWithLoss"],
+                    "04_gradients": ["sigmoid_grad"],
+                    "05_backprop": ["Sigmoid", "Affine", "SoftmaxWithLoss"]},
 }
 
 
