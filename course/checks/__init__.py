@@ -255,6 +255,15 @@ def check_raises(what: str, exception, function, *args, **kwargs) -> BaseExcepti
     _fail(f"{what} should raise {exception.__name__}, but returned {_describe(result)}")
 
 
+def check_unchanged(what: str, value, before) -> None:
+    """``value`` still holds ``before`` (a copy taken before the call): the call left it alone."""
+    before = np.asarray(before)
+    if not (isinstance(value, np.ndarray) and value.shape == before.shape
+            and np.array_equal(value, before, equal_nan=True)):
+        _fail(f"{what} changed during the call: leave the arrays you are given as they are "
+              f"and compute new ones (no `x *= ...`, no `out=x`)")
+
+
 def check_same_object(what: str, value, expected) -> None:
     """``value is expected``: the very same object, not a copy."""
     if value is not expected:
