@@ -203,3 +203,14 @@ def test_a_forbidden_shortcut_in_a_kernel_points_at_the_students_code(kernel_run
 def test_other_errors_in_a_kernel_keep_their_usual_traceback(kernel_run):
     ename, _, text = kernel_run[5]
     assert ename == "IndexError" and "return x[5]" in text
+
+
+def test_check_unchanged_names_the_input_that_changed():
+    from course.checks import check_unchanged
+    x = np.array([1.0, 2.0])
+    check_unchanged("the x passed to dot", x, [1.0, 2.0])
+    check_unchanged("a NaN stays a NaN", np.array([np.nan]), [np.nan])
+    x *= 2
+    text = message(check_unchanged, "the x passed to dot", x, [1.0, 2.0])
+    assert text.startswith("the x passed to dot changed during the call")
+    assert "changed during the call" in message(check_unchanged, "b", np.zeros((1, 2)), [0.0, 0.0])
