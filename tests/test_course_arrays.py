@@ -74,3 +74,32 @@ def test_student_verdict_is_polite_about_unfinished_or_broken_code():
         lambda a, b: (_ for _ in ()).throw(ValueError("no")), (2,), (3,))
     assert bc.student_verdict(lambda a, b: (2, 3), (2, 3), (3,)) == (
         "your broadcast_shape returns (2, 3)")
+
+
+def test_broadcast_pairs_are_valid_and_cover_both_kinds():
+    from course.checks.arrays import broadcast_pairs
+
+    cases = broadcast_pairs(np.random.default_rng(0), 200)
+    assert len(cases) == 200
+    for a, b, expected in cases:
+        assert expected == np.broadcast_shapes(a, b)
+        assert all(isinstance(s, int) for s in expected)
+    assert any(len(a) == len(b) for a, b, _ in cases)
+    assert any(len(a) != len(b) for a, b, _ in cases)
+    assert any(1 in a and 1 not in b for a, b, _ in cases)   # stretching from either side
+    assert any(1 in b and 1 not in a for a, b, _ in cases)
+    assert cases == broadcast_pairs(np.random.default_rng(0), 200)   # seeded: the same every run
+
+
+def test_shapes_only_turns_a_memory_error_into_a_failed_check():
+    from course.checks import CheckFailed
+    from course.checks.arrays import shapes_only
+
+    with pytest.raises(CheckFailed, match="work with the shape tuples alone"):
+        with shapes_only("broadcast_shape((2**40, 1), (1, 2**40))"):
+            np.empty((2**40, 2**10))
+    with shapes_only("never shown"):
+        pass
+    with pytest.raises(ValueError):
+        with shapes_only("other errors pass through"):
+            raise ValueError("a student's own error")

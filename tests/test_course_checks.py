@@ -103,3 +103,114 @@ def test_see_points_a_failed_check_to_its_explanation():
     with pytest.raises(ValueError):  # only failed checks are annotated
         with see("Hint 1"):
             raise ValueError("a student's own error")
+
+
+def test_see_keeps_the_failed_check_itself():
+    from course.checks import see
+    with pytest.raises(CheckFailed) as info:
+        with see("outer"):
+            with see("inner"):
+                check_true(False, "do this")
+    assert str(info.value) == "do this\n→ see inner\n→ see outer"
+    assert info.traceback[-1].name == "_fail"      # still the check's own exception
+
+
+def test_see_turns_a_forbidden_shortcut_into_a_failed_check():
+    from course.checks import see
+    from course.rules import no_products
+
+    def dot(x, y):
+        return np.dot(x, y)
+
+    with pytest.raises(CheckFailed) as info:
+        with see("Hint 3 of dot (힌트 3)"), no_products():
+            dot(np.ones(2), np.ones(2))
+    assert str(info.value).startswith("this exercise must not use np.dot")
+    assert str(info.value).endswith("→ see Hint 3 of dot (힌트 3)")
+    assert any(entry.name == "dot" for entry in info.traceback)   # the student's line
+
+
+def test_student_traceback_drops_our_frames_and_repeats():
+    from course.checks import see, student_traceback
+    try:
+        with see("Hint 1"):
+            check_true(False, "do this")
+    except CheckFailed as error:
+        kept = student_traceback(error.__traceback__)
+    assert [entry.tb_frame.f_code.co_name for entry in kept] == [
+        "test_student_traceback_drops_our_frames_and_repeats"]
+    assert kept[0].tb_lineno == test_student_traceback_drops_our_frames_and_repeats.__code__.co_firstlineno + 4
+
+
+STUDENT_CELLS = [
+    "import numpy as np\nfrom course.checks import check_close, check_raises, quiet, see\n"
+    "from course.rules import no_products",
+    "check_close('f(x)', np.ones(2), np.zeros(2))",
+    "with see('Hint 2 of f (힌트 2)'):\n    with quiet():\n        y = np.ones(2)\n"
+    "    check_close('f(x) in a see block', y, np.zeros(2))\nprint('not reached')",
+    "def dot(x, y):\n    return np.dot(x, y)",
+    "with see('Hint 3 of dot (힌트 3)'), quiet(), no_products():\n"
+    "    result = dot(np.ones(2), np.ones(2))",
+    "def g(x):\n    return x[5]\nwith see('Hint 1'):\n    g([1])",
+]
+
+
+def _plain(text: str) -> str:
+    import re
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+
+
+@pytest.fixture(scope="module")
+def kernel_run():
+    """The cells above, run in a Jupyter kernel as a student's notebook runs."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in STUDENT_CELLS]
+    NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True).execute()
+    errors = {}
+    for number, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "error":
+                errors[number] = (output["ename"], output["evalue"],
+                                  _plain("\n".join(output["traceback"])))
+    return errors
+
+
+def test_a_failed_check_in_a_kernel_shows_the_students_line_and_message_only(kernel_run):
+    assert set(kernel_run) == {1, 2, 4, 5}     # every failing cell still ends in an error
+    ename, evalue, text = kernel_run[1]
+    assert ename == "CheckFailed" and evalue.startswith("f(x) differs")
+    assert "----> 1 check_close('f(x)', np.ones(2), np.zeros(2))" in text
+    ename, evalue, text = kernel_run[2]
+    assert evalue.endswith("→ see Hint 2 of f (힌트 2)")
+    assert "----> 4     check_close('f(x) in a see block'" in text   # the check, not the with
+    assert text.rstrip().endswith("→ see Hint 2 of f (힌트 2)")
+    for _, _, text in (kernel_run[1], kernel_run[2], kernel_run[4]):
+        assert "Cell In[" in text
+        assert "contextlib" not in text and "course/" not in text and "_fail" not in text
+        assert len(text.splitlines()) <= 16
+
+
+def test_a_forbidden_shortcut_in_a_kernel_points_at_the_students_code(kernel_run):
+    ename, evalue, text = kernel_run[4]
+    assert ename == "CheckFailed" and "must not use np.dot" in evalue
+    assert "---->" in text and "return np.dot(x, y)" in text and ", in dot" in text
+    assert "rules.py" not in text and "tracer" not in text
+
+
+def test_other_errors_in_a_kernel_keep_their_usual_traceback(kernel_run):
+    ename, _, text = kernel_run[5]
+    assert ename == "IndexError" and "return x[5]" in text
+
+
+def test_check_unchanged_names_the_input_that_changed():
+    from course.checks import check_unchanged
+    x = np.array([1.0, 2.0])
+    check_unchanged("the x passed to dot", x, [1.0, 2.0])
+    check_unchanged("a NaN stays a NaN", np.array([np.nan]), [np.nan])
+    x *= 2
+    text = message(check_unchanged, "the x passed to dot", x, [1.0, 2.0])
+    assert text.startswith("the x passed to dot changed during the call")
+    assert "changed during the call" in message(check_unchanged, "b", np.zeros((1, 2)), [0.0, 0.0])

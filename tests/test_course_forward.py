@@ -181,3 +181,71 @@ def test_neuron_explorer_with_unfinished_sigmoid_says_so(capsys):
     assert "Implement sigmoid first" in capsys.readouterr().out
     box.children[0].children[0].value = 2.0  # the callback does not raise either
     assert "Implement sigmoid first" in capsys.readouterr().out
+
+
+# course.checks.forward: the helpers of 02_forward's tests
+
+class _Layer:
+    def __init__(self, *params):
+        self.params = list(params)
+
+    def forward(self, x):
+        return x + 1.0
+
+
+class _Other(_Layer):
+    pass
+
+
+def _failure(fn, *args, **kwargs) -> str:
+    from course.checks import CheckFailed
+    with pytest.raises(CheckFailed) as info:
+        fn(*args, **kwargs)
+    return str(info.value)
+
+
+def test_check_layers_checks_count_classes_and_distinct_objects():
+    from course.checks.forward import check_layers
+
+    a, b = _Layer(), _Other()
+    check_layers("net.layers", [a, b, _Layer()], [_Layer, _Other, _Layer])
+    assert "holds 2" in _failure(check_layers, "net.layers", [a, b], [_Layer, _Other, _Layer])
+    assert "net.layers[1] should be an object of your class _Other" in _failure(
+        check_layers, "net.layers", [a, _Layer(), a], [_Layer, _Other, _Layer])
+    assert "net.layers[0] and net.layers[2] are the same object" in _failure(
+        check_layers, "net.layers", [a, b, a], [_Layer, _Other, _Layer])
+    assert "expected list" in _failure(check_layers, "net.layers", (a, b), [_Layer, _Other])
+
+
+def test_check_params_are_wants_the_very_arrays_in_one_flat_list():
+    from course.checks.forward import check_params_are, layer_params
+
+    W, b = np.ones((2, 3)), np.zeros(3)
+    check_params_are("layer.params", [W, b], [W, b], ["W", "b"])
+    assert "not the same object" in _failure(check_params_are, "layer.params", [W.copy(), b],
+                                             [W, b], ["W", "b"])
+    assert "flat list [W, b] of 2 arrays; it has 1 items" in _failure(
+        check_params_are, "layer.params", [[W, b]], [W, b], ["W", "b"])
+    layers = [_Layer(W, b), _Layer(), _Layer(b)]
+    assert layer_params(layers) == [W, b, b] and layer_params(layers)[0] is W
+    assert layer_params([object()]) == []
+
+
+def test_run_layers_chains_forward_and_blames_a_failing_layer():
+    from course.checks.forward import run_layers
+
+    assert np.array_equal(run_layers([_Layer(), _Layer()], np.zeros(2)), [2.0, 2.0])
+
+    class Broken(_Layer):
+        def forward(self, x):
+            raise IndexError("bad index")
+
+    assert "layer 1 raised IndexError: bad index; fix that layer first" in _failure(
+        run_layers, [_Layer(), Broken()], np.zeros(2))
+
+    class Unfinished(_Layer):
+        def forward(self, x):
+            raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        run_layers([Unfinished()], np.zeros(2))

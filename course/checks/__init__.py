@@ -7,21 +7,91 @@ naming what was checked, what came back and what was expected, for example::
 
 ``what`` is always the first argument: a short description of the call under
 test, such as ``"dot(x, y)"`` or ``"Affine.forward(x)"``.
+
+In a Jupyter kernel a failed check shows the student's own lines and the
+message, not the frames of this package or of :mod:`contextlib` that it went
+through (:meth:`CheckFailed._render_traceback_`, the hook IPython asks an
+exception for its traceback); the cell still ends in an ``error`` output, so
+nbgrader scores it as failed.
+
+Modules of this package (``course.checks.arrays``, ``course.checks.forward``,
+…) hold the helpers of each assignment's tests.
 """
 from __future__ import annotations
 
 import contextlib
+import linecache
+import os
 import warnings
 
 import numpy as np
+
+from ..rules import ForbiddenCall
+
+# Frames a student never needs to read: this package's own, contextlib's (every
+# `with see(...)` and `with quiet()` goes through it), and IPython's cell runner.
+_COURSE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_CONTEXTLIB = os.path.abspath(contextlib.__file__)
+
+
+def _own_frame(filename: str) -> bool:
+    return (os.path.abspath(filename).startswith(_COURSE_DIR)
+            or os.path.abspath(filename) == _CONTEXTLIB
+            or f"{os.sep}IPython{os.sep}core{os.sep}" in filename)
+
+
+def student_traceback(tb) -> list:
+    """The entries of traceback ``tb`` a student needs: not this package's, contextlib's or IPython's.
+
+    A frame met twice (the cell's ``with see(...)`` line on the way out of the
+    block, the failing check's line inside it) is kept once, at its latest line.
+    """
+    kept = []
+    while tb is not None:
+        if not _own_frame(tb.tb_frame.f_code.co_filename):
+            kept = [t for t in kept if t.tb_frame is not tb.tb_frame] + [tb]
+        tb = tb.tb_next
+    return kept
+
+
+def _frame_text(entry, shell, context: int = 2) -> str:
+    """One frame as IPython shows it: ``Cell In[7], line 4`` and the numbered lines around it.
+
+    IPython itself shows a notebook cell's frame at the line where the frame
+    stopped (the ``with`` line for a check inside a ``with`` block); this
+    shows the line the exception passed, the failing check's.
+    """
+    code, line = entry.tb_frame.f_code, entry.tb_lineno
+    label = shell.compile.format_code_name(code.co_filename) if shell is not None else None
+    where = f"{label[0]} {label[1]}" if label else f"File {code.co_filename}"
+    head = f"{where}, line {line}" + ("" if code.co_name == "<module>" else f", in {code.co_name}")
+    source = linecache.getlines(code.co_filename, entry.tb_frame.f_globals)
+    first, last = max(1, line - context), min(len(source), line + context)
+    width = len(str(last))
+    body = [f"{'---->' if n == line else '':5} {n:>{width}} {source[n - 1].rstrip()}"
+            for n in range(first, last + 1)]
+    return "\n".join([head] + body) + "\n"
 
 
 class CheckFailed(AssertionError):
     """A visible check failed; the message says what to fix."""
 
+    def _render_traceback_(self):
+        """The traceback IPython shows: the student's lines and the message, nothing of ours."""
+        name = type(self).__name__
+        try:
+            from IPython import get_ipython
+
+            frames = [_frame_text(entry, get_ipython())
+                      for entry in student_traceback(self.__traceback__)]
+        except Exception:   # never fail while showing a failure: the message will do
+            frames = []
+        head = "-" * 75 + "\n" + name + "Traceback (most recent call last)".rjust(75 - len(name))
+        return [head] + frames + [f"{name}: {self}"]
+
 
 def _fail(message: str):
-    # `from None` keeps the student's traceback short: only the check's message.
+    # `from None`: the message alone says what went wrong, no chained exception.
     raise CheckFailed(message) from None
 
 
@@ -50,12 +120,18 @@ def see(where: str):
 
     fails with ``CheckFailed: Affine.forward(x) differs ... → see Hint 2 of
     Affine (힌트 2): the bias is added to every row``. Nested blocks add their
-    pointers innermost first.
+    pointers innermost first. A shortcut that a rule block inside forbids
+    (:class:`course.rules.ForbiddenCall`) fails the same way, its traceback
+    still ending at the student's line that used it.
     """
     try:
         yield
     except CheckFailed as error:
-        raise CheckFailed(f"{error}\n→ see {where}") from None
+        # The same exception, so its traceback still points at the failing check's line.
+        error.args = (f"{error}\n→ see {where}",)
+        raise
+    except ForbiddenCall as error:
+        raise CheckFailed(f"{error}\n→ see {where}").with_traceback(error.__traceback__) from None
 
 
 def check_true(condition, message: str) -> None:
@@ -177,6 +253,15 @@ def check_raises(what: str, exception, function, *args, **kwargs) -> BaseExcepti
     except Exception as error:
         _fail(f"{what} raised {type(error).__name__}({error}), expected {exception.__name__}")
     _fail(f"{what} should raise {exception.__name__}, but returned {_describe(result)}")
+
+
+def check_unchanged(what: str, value, before) -> None:
+    """``value`` still holds ``before`` (a copy taken before the call): the call left it alone."""
+    before = np.asarray(before)
+    if not (isinstance(value, np.ndarray) and value.shape == before.shape
+            and np.array_equal(value, before, equal_nan=True)):
+        _fail(f"{what} changed during the call: leave the arrays you are given as they are "
+              f"and compute new ones (no `x *= ...`, no `out=x`)")
 
 
 def check_same_object(what: str, value, expected) -> None:
