@@ -263,7 +263,8 @@ def test_report_lists_failed_and_flagged(graded, tmp_path):
     rates = {r["exercise"]: r for r in out["rates"]}
     assert set(rates) == {"dot", "matmul", "broadcast_shape"}
     assert all(r["graded"] == 4 for r in rates.values())   # 5 students, 1 failed
-    assert rates["dot"]["tests"] == ["test_dot_values", "test_dot_errors", "test_dot_rules"]
+    assert rates["dot"]["tests"] == ["test_dot_values", "test_dot_geometry", "test_dot_edges",
+                                     "test_dot_errors", "test_dot_rules"]
 
 
 def _copy_course(graded, tmp_path):
