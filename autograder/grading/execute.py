@@ -85,6 +85,7 @@ class RobustExecute(Execute):
         finally:
             if self._judge is not None:
                 self._judge.close()
+                self._judged_stats(self._judge)
             if self._scratch_dir is not None:
                 shutil.rmtree(self._scratch_dir, ignore_errors=True)
             spare_started()
@@ -154,7 +155,9 @@ class RobustExecute(Execute):
     def _judged(self, cell, resources, index):
         """A test cell: the judge runs it; the kernel only answers the judge meanwhile."""
         if self._judge.ended():    # the last test did not finish: a fresh judge goes on
+            self._judged_stats(self._judge)
             self._judge = Judge(self._setup, zygote(), bool(LIMITS["sandbox"]))
+        started = time.monotonic()
         source = cell.source
         jail = getattr(self.km, "jail", None)
         folder = jail.dir if jail is not None else self._scratch()
@@ -174,7 +177,13 @@ class RobustExecute(Execute):
             outputs = [_error_output("JudgeError", talk.error or "the test could not be judged")]
         cell.outputs = [_judged_output(o, cell.get("execution_count")) for o in outputs] \
             + notices
+        STATS["tests"] = STATS.get("tests", 0.0) + time.monotonic() - started
         return cell, resources
+
+    @staticmethod
+    def _judged_stats(judge) -> None:
+        STATS["judge_wait"] = STATS.get("judge_wait", 0.0) + judge.waited
+        STATS["messages"] = STATS.get("messages", 0) + judge.messages
 
     def _scratch(self) -> str:
         """Where an unjailed kernel finds the judge's socket (it shares our file system)."""

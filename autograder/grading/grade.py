@@ -262,6 +262,9 @@ def _outcome(gb, course: Course, task: Task, answer: dict, sandboxed: bool) -> O
         outcome.seconds = float(answer.get("seconds", 0.0))
         outcome.execute_seconds = float(answer.get("execute_seconds", 0.0))
         outcome.cell_seconds = float(answer.get("cell_seconds", 0.0))
+        outcome.test_seconds = float(answer.get("test_seconds", 0.0))
+        outcome.judge_wait_seconds = float(answer.get("judge_wait_seconds", 0.0))
+        outcome.judge_messages = int(answer.get("judge_messages", 0))
         if answer.get("autograded") and answer.get("gradebook"):
             events = [str(e)[:300] for e in answer.get("events", [])]
             outcome.reason = "; ".join(dict.fromkeys(events))

@@ -80,6 +80,8 @@ class Judge:
         self.memory_mb = memory_mb
         self.box = self.proc = self.sock = None
         self.error: str | None = None
+        self.waited = 0.0           # seconds a test cell waited for this judge to be ready
+        self.messages = 0           # messages the judge sent the kernel
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._start, name="judge start", daemon=True)
         self._thread.start()
@@ -169,7 +171,10 @@ class Judge:
         """The judge's outputs for test cell ``index``, run against ``kernel`` (the agent's
         connection, or None when it never came). Raises :class:`JudgeError` when the
         judge does not answer by ``deadline`` (time.monotonic())."""
-        if not self.ready():
+        start = time.monotonic()
+        ready = self.ready()
+        self.waited += time.monotonic() - start
+        if not ready:
             raise JudgeError(self.error or "the tests' judge is not running")
         try:
             return self._run_cell(index, source, kernel, deadline)
@@ -194,6 +199,8 @@ class Judge:
         outputs = header.get("outputs")
         if not isinstance(outputs, list):
             raise JudgeError("the tests' judge sent no outputs")
+        if isinstance(header.get("messages"), int):
+            self.messages += header["messages"]
         return outputs
 
 

@@ -55,7 +55,8 @@ def validate(answer: dict, notebooks: list[str]) -> dict:
             _expect(nb_data["late_submission_penalty"], NUMBER, "late penalty")
     for key in ("events", "errors"):
         _expect(answer.get(key, []), list, key)
-    for key in ("seconds", "execute_seconds", "cell_seconds"):
+    for key in ("seconds", "execute_seconds", "cell_seconds", "test_seconds",
+                "judge_wait_seconds", "judge_messages"):
         _expect(answer.get(key, 0), NUMBER, key)
     return answer
 

@@ -56,6 +56,9 @@ class Outcome:
     seconds: float = 0.0
     execute_seconds: float = 0.0    # kernel start + cells, inside the worker
     cell_seconds: float = 0.0       # the cells alone
+    test_seconds: float = 0.0       # the test cells, run in the judge (part of cell_seconds)
+    judge_wait_seconds: float = 0.0 # test cells waiting for the judge to be ready
+    judge_messages: int = 0         # messages the judge sent the kernel
     sandbox: bool = True            # graded in the sandbox (False: --unsandboxed)
 
     @property

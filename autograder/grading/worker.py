@@ -135,6 +135,9 @@ class Worker:
         result["seconds"] = time.monotonic() - start
         result["execute_seconds"] = STATS.get("execute", 0.0)
         result["cell_seconds"] = STATS.get("cells", 0.0)
+        result["test_seconds"] = STATS.get("tests", 0.0)        # test cells, in the judge
+        result["judge_wait_seconds"] = STATS.get("judge_wait", 0.0)
+        result["judge_messages"] = STATS.get("messages", 0)
         return result
 
 

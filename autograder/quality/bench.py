@@ -109,8 +109,15 @@ def run(notebooks: int = 40, workers: int | None = None, profile: bool = False) 
               f"({100 * cost / max(1e-9, unsandboxed.seconds / total):+.0f} % of an unsandboxed "
               f"notebook); kernel start/stop {start_sandboxed:.2f} s sandboxed vs "
               f"{start_bare:.2f} s bare")
+        tests = sum(o.test_seconds for o in graded) / n
+        waited = sum(o.judge_wait_seconds for o in graded) / n
+        messages = sum(o.judge_messages for o in graded) / n
+        print(f"the judge, per notebook: its test cells {tests:.2f} s (of the {cells:.2f} s of "
+              f"cells), {messages:.0f} messages to the student's kernel "
+              f"({1e6 * tests / max(1, messages):.0f} us of test time per message), "
+              f"waiting for it to start {waited:.3f} s")
         share = 100 * (busy - cells) / max(1e-9, busy)
-        print(f"targets (issue 15): speed-up {stock_wall / ours_wall:.2f}x (>= 2.5x), overhead "
+        print(f"targets: speed-up {stock_wall / ours_wall:.2f}x (>= 3x with the judge), overhead "
               f"{share:.0f} % of a notebook's worker time (<= 25 %)")
         if profile:
             again = Path(tmp) / "profiled"

@@ -544,6 +544,7 @@ def main(argv: list[str]) -> None:
         except wire.WireError:
             return
         judge.peer.sock = kernel
+        judge.peer.messages = 0
         try:
             outputs = judge.run(int(header["cell"]), str(header["source"]),
                                 int(header.get("number") or 0))
@@ -554,7 +555,7 @@ def main(argv: list[str]) -> None:
             judge.peer.sock = None
             if kernel is not None:
                 kernel.close()
-        wire.send_frame(worker, {"outputs": outputs, "#": []}, [])
+        wire.send_frame(worker, {"outputs": outputs, "messages": judge.peer.messages}, [])
 
 
 if __name__ == "__main__":

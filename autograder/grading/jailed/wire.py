@@ -209,6 +209,7 @@ class Peer:
         self.gone: list = []          # ids of our originals that died: released at next send
         self.proxies_gone: list = []  # ids of the other side's objects we no longer hold
         self.depth = 0
+        self.messages = 0             # messages sent: what judging a notebook cost in turns
 
     # ------------------------------------------------------------------ ids and lifetimes
     def _new_id(self) -> str:
@@ -302,6 +303,7 @@ class Peer:
         header.update(self._releases())
         header["#"] = [len(b) for b in blobs]
         send_frame(self.sock, header, blobs)
+        self.messages += 1
 
     def recv(self) -> tuple[dict, list]:
         header, blobs = recv_frame(self.sock)
