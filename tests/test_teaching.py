@@ -164,16 +164,10 @@ def test_errata_against_the_study_note():
         assert any(text in boxes for text in erratum), f"no 노트 정오표 box mentions {erratum[0]!r}"
 
 
-# Notebooks revised for a single sitting state their time in their first cell; these hold
-# them to it, to points on the maths, to Korean at parity and to the one glossary.
-REVISED = [a for a in ASSIGNMENTS if "예상 소요 시간" in _cells(a)[0]["text"]]
+# Every notebook states its time in its first cell; these hold it to that time, to points on
+# the maths, to Korean at parity and to the one glossary.
 ENGLISH_LINE = re.compile(r"(?:[A-Za-z][A-Za-z'’-]*\W+){5}")
 GLOSSARY_ROW = re.compile(r"^\|\s*(.+?)\s*\|\s*(.+?)\s*\|\s*$")
-
-
-@pytest.fixture(params=REVISED or [pytest.param(None, marks=pytest.mark.skip("none revised"))])
-def revised(request):
-    return request.param, _cells(request.param)
 
 
 def _bilingual(text: str) -> bool:
@@ -181,28 +175,28 @@ def _bilingual(text: str) -> bool:
                                            for line in text.splitlines())
 
 
-def test_each_notebook_fits_a_sitting(revised):
+def test_each_notebook_fits_a_sitting(notebook):
     from autograder.quality import sitting
 
-    name, _ = revised
+    name, _ = notebook
     est = sitting.estimate(REPO / "source" / name / f"{name}.ipynb")
     assert est.stated is not None and round(est.minutes) <= est.stated <= sitting.LIMIT_MINUTES, (
         f"{name}: states {est.stated} minutes, estimated {est.minutes:.0f} "
         f"(python -m autograder sitting); at most {sitting.LIMIT_MINUTES}")
 
 
-def test_most_points_go_to_the_maths(revised):
+def test_most_points_go_to_the_maths(notebook):
     from autograder.quality import points
 
-    name, _ = revised
+    name, _ = notebook
     shares = points.shares(REPO / "source" / name / f"{name}.ipynb")
     assert shares.maths_share >= points.MIN_MATHS_SHARE, (
         f"{name}: {shares.maths_share:.0%} of the points on the maths "
         f"(python -m autograder points)")
 
 
-def test_checkpoints_answers_and_summaries_are_bilingual(revised):
-    name, cells = revised
+def test_checkpoints_answers_and_summaries_are_bilingual(notebook):
+    name, cells = notebook
     for i, cell in enumerate(cells):
         text = cell["text"]
         if cell["cell_type"] != "markdown":
@@ -219,10 +213,10 @@ def test_checkpoints_answers_and_summaries_are_bilingual(revised):
                 f"{name}: summary {text[:60]!r} needs Korean and English")
 
 
-def test_one_korean_term_per_concept(revised):
+def test_one_korean_term_per_concept(notebook):
     from course import glossary
 
-    name, cells = revised
+    name, cells = notebook
     markdown = "\n".join(c["text"] for c in cells if c["cell_type"] == "markdown")
     for variant, preferred in glossary.VARIANTS.items():
         assert variant not in markdown, f"{name}: uses {variant!r}; the course says {preferred!r}"

@@ -5,21 +5,9 @@ into ``autograded/`` and the course's own gradebook (``CourseDirectory.db_url``
 of its ``nbgrader_config.py``: SQLite by default, any database nbgrader
 accepts otherwise), with the scores stock ``nbgrader autograde --force``
 gives, so ``nbgrader generate_feedback`` and ``nbgrader export`` work
-afterwards. A submission travels through these modules, in this order:
-
-1. :mod:`autograder.grading.definitions` -- the assignment definitions (notebooks,
-   grade/solution/source cells, due date) from the real gradebook
-   (``generate_assignment`` runs first if an assignment is not in it);
-2. :mod:`autograder.grading.check` -- each submission read as hostile input: a bad
-   notebook fails alone with a reason, tampering is flagged, and what goes on
-   is the notebooks' text, never a path;
-3. :mod:`autograder.grading.pool` and :mod:`autograder.grading.worker` -- worker processes run
-   nbgrader's ``Autograde`` on one submission at a time, each kernel in its
-   :mod:`autograder.grading.sandbox`, with :mod:`autograder.grading.verify`'s decoy tests;
-4. :mod:`autograder.grading.merge` -- the instructor's process alone validates each
-   answer and writes it into the gradebook and ``autograded/``;
-5. :mod:`autograder.grading.results` -- the outcomes, ``reports/grade-results.json``
-   and the progress bar.
+afterwards. The way a submission travels is :mod:`autograder.grading`'s docstring:
+definitions, check, the workers (each kernel in its sandbox, each test cell in the
+notebook's judge), merge, results.
 
 Without a working sandbox ``grade`` refuses (:class:`SandboxUnavailable`)
 unless ``sandbox=False`` (``--unsandboxed``); every outcome then says so.
