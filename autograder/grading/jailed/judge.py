@@ -12,7 +12,7 @@ Conversation with the worker (frames of :mod:`wire` on the socket given as argv[
 * ``{"setup": ...}``: the notebook's exercises, its given cells (instructor's code,
   before each test cell their imports, definitions and print options run here as they
   do in the kernel) and the student's own cells (read as text, for the rules:
-  :func:`static_rules`);
+  :mod:`source_rules`);
 * per test cell: a file descriptor (the connection the agent made for this cell, or
   none) then ``{"cell": index, "source": ...}``; the judge runs the cell and answers
   ``{"outputs": [...]}``, nbformat outputs exactly as the cell would have had in one
@@ -34,296 +34,22 @@ import os
 import socket
 import sys
 import traceback
-import warnings
 
 import numpy as np
 
 try:
     from . import wire               # as autograder.grading.jailed.judge
-except ImportError:                  # in the jail, beside wire.py
+    from .proxies import JudgePeer, Remote
+    from .source_rules import _definitions, _imports, judged_rules
+except ImportError:                  # in the jail, beside the modules it uses
     import wire
+    from proxies import JudgePeer, Remote
+    from source_rules import _definitions, _imports, judged_rules
 
 SEPARATOR = "-" * 75
 CONTEXT = 2                           # quoted lines around a failing line, as IPython shows
 OUTPUT_CAP = 4 << 20                  # characters a test cell may print here
 
-
-# --------------------------------------------------------------------------- proxies
-
-class Remote:
-    """The judge's stand-in for an object of the student's kernel: each use is a request
-    to the agent, and what comes back is data (or another proxy)."""
-
-    __slots__ = ("_peer", "_hid", "_info", "__weakref__")
-
-    def __init__(self, peer, hid: str, info: dict):
-        object.__setattr__(self, "_peer", peer)
-        object.__setattr__(self, "_hid", hid)
-        object.__setattr__(self, "_info", info)
-
-    def _ask(self, op: str, **fields):
-        return self._peer.request({"op": op, "h": self._hid, **fields})
-
-    def __call__(self, *args, **kwargs):
-        return self._peer.call(self, list(args), kwargs)
-
-    def __getattr__(self, name):
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        return self._ask("getattr", name=name)
-
-    def __setattr__(self, name, value):
-        self._ask("setattr", name=name, args=[value])
-
-    def __delattr__(self, name):
-        self._ask("delattr", name=name)
-
-    def __getitem__(self, key):
-        return self._ask("getitem", args=[key])
-
-    def __setitem__(self, key, value):
-        self._ask("setitem", args=[key, value])
-
-    def __delitem__(self, key):
-        self._ask("delitem", args=[key])
-
-    def __len__(self):
-        return self._ask("len")
-
-    def __iter__(self):
-        return iter(self._ask("iter"))
-
-    def __contains__(self, item):
-        return self._ask("contains", args=[item])
-
-    def __repr__(self):
-        return self._ask("repr")
-
-    def __str__(self):
-        return self._ask("str")
-
-    def __hash__(self):
-        return self._ask("hash")
-
-    def __bool__(self):
-        return self._ask("unop", name="bool")
-
-    def __instancecheck__(self, obj):
-        return self._ask("isinstance", args=[obj])
-
-    @property
-    def __class__(self):
-        # An instance of a class the judge defined too (a given cell's Affine, say) is one
-        # here, as it would be in one kernel; anything else is of its proxy type, which is
-        # named as its class in the kernel.
-        for name in self._info.get("classes", []):
-            cls = self._peer.given_classes.get(name)
-            if cls is not None:
-                return cls
-        return type(self)
-
-
-def _binary(name: str, reflected: bool):
-    def method(self, other):
-        return self._ask("binop", name=name, args=[other], reflected=reflected)
-    method.__name__ = f"__{'r' if reflected else ''}{name}__"
-    return method
-
-
-def _unary(name: str):
-    def method(self):
-        return self._ask("unop", name=name)
-    method.__name__ = f"__{name}__"
-    return method
-
-
-for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or",
-              "xor", "lshift", "rshift"):
-    setattr(Remote, f"__{_name}__", _binary(_name, False))
-    setattr(Remote, f"__r{_name}__", _binary(_name, True))
-for _name in ("eq", "ne", "lt", "le", "gt", "ge"):
-    setattr(Remote, f"__{_name}__", _binary(_name, False))
-for _name in ("neg", "pos", "abs", "invert", "float", "int", "index", "complex"):
-    setattr(Remote, f"__{_name}__", _unary(_name))
-
-
-class JudgePeer(wire.Peer):
-    """The judge's end of the wire: its own objects are served to the kernel only as far
-    as callbacks and test doubles need (calls, public attributes); it never looks a name
-    up for the kernel."""
-
-    def __init__(self):
-        super().__init__("judge")
-        self.given_classes: dict = {}
-        self.rules: list = []          # rules of the course.rules blocks we are inside
-        self.called: list = []         # exercise names called inside those blocks
-        self.exercises: set = set()
-        self.student_sources: dict = {}
-        self.student_imports: dict = {}
-        self._proxy_types: dict = {}
-
-    def call(self, target, args: list, kwargs: dict, header: dict = None, extra: dict = None):
-        if header is not None:         # the kernel calls one of our callbacks
-            return target(*args, **kwargs)
-        request = {"op": "call", "h": target._hid, "args": args,
-                   "kwargs": [[k, v] for k, v in kwargs.items()]}
-        if _quiet():
-            request["quiet"] = True
-        if self.rules:
-            request["rules"] = [rule for rule, _ in self.rules]
-            name = target._info.get("name")
-            if name:
-                self.called.append(name)
-        return self.request(request)
-
-    def allowed(self, op: str, target, header: dict) -> None:
-        if isinstance(target, type(sys)):
-            raise PermissionError("the grader's modules are not the student's to use")
-        name = str(header.get("name", ""))
-        if op in ("getattr", "setattr", "delattr") and name.startswith("_"):
-            raise AttributeError(f"{name}: not available to the student's code")
-        if op == "call" and not callable(target):
-            raise TypeError("this object of the grader cannot be called")
-        if op in ("isinstance", "hash", "binop", "unop"):
-            raise TypeError(f"the grader's objects do not support {op}")
-
-    def lookup(self, name: str):
-        raise NameError(f"the student's code asked the grader for {name!r}")
-
-    def received(self, header: dict) -> None:
-        if header.get("stdout"):
-            sys.stdout.write(str(header["stdout"]))
-        if header.get("stderr"):
-            sys.stderr.write(str(header["stderr"]))
-
-    def proxy(self, hid: str, data: dict):
-        info = {"kind": str(data.get("kind", "object")),
-                "name": str(data.get("name", ""))[:200],
-                "classes": [str(c)[:200] for c in data.get("classes", [])][:16]}
-        return self._proxy_type(info["classes"][0] if info["classes"] else "Remote")(
-            self, hid, info)
-
-    def _proxy_type(self, name: str) -> type:
-        """A subclass of :class:`Remote` per class name of the kernel's objects, so that
-        ``type(layer).__name__`` reads as it would in one kernel."""
-        if not name.isidentifier():
-            name = "Remote"
-        if name not in self._proxy_types:
-            self._proxy_types[name] = Remote if name == "Remote" else \
-                type(name, (Remote,), {"__slots__": (), "__module__": "__main__"})
-        return self._proxy_types[name]
-
-    def proxy_id(self, value):
-        return object.__getattribute__(value, "_hid") if isinstance(value, Remote) else None
-
-    def exception(self, names: list, message: str) -> BaseException:
-        course_errors = _course_errors()
-        if names[0] in course_errors:
-            return course_errors[names[0]](message)
-        return wire._exception(names, message)
-
-
-def _course_errors() -> dict:
-    from course.checks import CheckFailed
-    from course.rules import ForbiddenCall
-    return {"CheckFailed": CheckFailed, "ForbiddenCall": ForbiddenCall}
-
-
-def _quiet() -> bool:
-    """Whether the test is inside ``course.checks.quiet()``: warnings ignored, NumPy's
-    floating-point errors too (what quiet() sets)."""
-    first = warnings.filters[0] if warnings.filters else None
-    return bool(first and first[0] == "ignore" and first[2] is Warning
-                and set(np.geterr().values()) == {"ignore"})
-
-
-# --------------------------------------------------------------------------- rules
-
-@contextlib.contextmanager
-def judged_rules(peer: JudgePeer, paths, methods, matmul_operator: bool, reason: str):
-    """A ``course.rules.forbidden`` block in the judge: each call of the student's code in
-    it is made under the same rules in the kernel, and the student's source of every
-    exercise called is checked here too."""
-    from course.rules import ForbiddenCall
-
-    rule = {"paths": list(paths), "methods": list(methods), "matmul": bool(matmul_operator),
-            "reason": reason}
-    mark = len(peer.called)
-    peer.rules.append((rule, mark))
-    try:
-        yield
-    finally:
-        peer.rules.pop()
-        called = list(dict.fromkeys(peer.called[mark:]))
-        if not peer.rules:
-            del peer.called[mark:]
-    found = static_rules(peer.student_sources, called, rule, peer.student_imports)
-    if found:
-        suffix = f" ({reason})" if reason else ""
-        raise ForbiddenCall(f"this exercise must not use {found}{suffix}")
-
-
-def static_rules(sources: dict, exercises: list, rule: dict,
-                 aliases: dict | None = None) -> str | None:
-    """The first forbidden shortcut the student's source of ``exercises`` names, or None.
-
-    ``sources`` maps each name a student cell defines at its top level to that
-    definition's source. The code of an exercise and of every student definition it
-    names is read (never run): ``np.dot(...)``, ``A.dot(B)``, ``A @ B``,
-    ``getattr(A, "__matmul__")``, ``from numpy import dot`` are found however they are
-    spelled in the text; what is built at run time from strings is the kernel's check.
-    ``aliases`` maps names the student's cells import (``from numpy import dot as d``) to
-    what they import.
-    """
-    names = {p.rpartition(".")[2] for p in rule["paths"]}
-    methods = set(rule["methods"])
-    # The student's own functions a rule forbids (``__main__.numerical_diff``), called by name.
-    own = {p.partition(".")[2] for p in rule["paths"] if p.startswith("__main__.")}
-    shortcuts = {alias for alias, name in (aliases or {}).items() if name in names | methods}
-    seen, todo = set(), list(exercises)
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in sources:
-            continue
-        seen.add(name)
-        try:
-            tree = ast.parse(sources[name])
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        imported = set(shortcuts)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                for alias in node.names:
-                    if alias.name in names | methods:
-                        imported.add(alias.asname or alias.name)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and (node.attr in names or node.attr in methods):
-                return _spelled(node.attr, rule)
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                if node.id in imported or node.id in own:
-                    return _spelled(node.id, rule)
-                if node.id in sources and node.id not in seen:
-                    todo.append(node.id)
-            if rule["matmul"] and (isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult)
-                                   or isinstance(node, ast.AugAssign)
-                                   and isinstance(node.op, ast.MatMult)):
-                return "the @ operator"
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                    and node.func.id in ("getattr", "setattr") and len(node.args) >= 2 \
-                    and isinstance(node.args[1], ast.Constant) \
-                    and node.args[1].value in names | methods:
-                return _spelled(str(node.args[1].value), rule)
-    return None
-
-
-def _spelled(name: str, rule: dict) -> str:
-    for path in rule["paths"]:
-        if path.rpartition(".")[2] == name:
-            return path.replace("numpy.", "np.")
-    return f"ndarray.{name}" if name.startswith("__") else f"np.{name} or ndarray.{name}"
-
-
-# --------------------------------------------------------------------------- cells
 
 class _Stream:
     """sys.stdout / sys.stderr while a cell runs: its text becomes the cell's outputs."""
@@ -472,37 +198,6 @@ class Judge:
                 value._info["name"] = name
             self.namespace[name] = value
             self.from_kernel.add(name)
-
-
-def _definitions(cells: list) -> dict:
-    """name -> source of each top-level def/class/assignment in the student's cells."""
-    found = {}
-    for source in cells:
-        try:
-            tree = ast.parse(str(source))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        lines = str(source).splitlines()
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                start = min([d.lineno for d in node.decorator_list] + [node.lineno])
-                found[node.name] = "\n".join(lines[start - 1:node.end_lineno])
-    return found
-
-
-def _imports(cells: list) -> dict:
-    """local name -> imported name, of every ``from … import …`` in the student's cells."""
-    found = {}
-    for source in cells:
-        try:
-            tree = ast.parse(str(source))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                for alias in node.names:
-                    found[alias.asname or alias.name] = alias.name
-    return found
 
 
 def _error(exc: BaseException, filename: str, number: int) -> dict:
