@@ -126,9 +126,10 @@ class KernelPeer(Peer):
         kind = "callable" if callable(value) else "object"
         try:
             classes = [str(c.__name__)[:200] for c in type(value).__mro__[:-1]][:16]
+            name = getattr(value, "__name__", "") if kind == "callable" else ""
         except Exception:  # noqa: BLE001 - a class that hides its names
-            classes = []
-        return {"kind": kind, "classes": classes}
+            classes, name = [], ""
+        return {"kind": kind, "classes": classes, "name": str(name)[:200]}
 
     def proxy(self, hid: str, data: dict):
         return JudgeObject(self, hid, str(data.get("kind", "object")))

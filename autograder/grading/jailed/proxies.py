@@ -44,6 +44,8 @@ class Remote:
         return self._peer.call(self, list(args), kwargs)
 
     def __getattr__(self, name):
+        if name in ("__name__", "__qualname__") and self._info.get("name"):
+            return self._info["name"]             # a class's or function's name
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         return self._ask("getattr", name=name)
