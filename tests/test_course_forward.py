@@ -136,7 +136,7 @@ def test_draw_neuron_marks_the_half_line_and_title():
 
 @pytest.mark.parametrize("w1, w2, b", [(1.0, -1.0, 0.0), (-4.9, 3.3, -2.5)])
 def test_draw_neuron_title_and_colorbar_label_do_not_overlap(w1, w2, b):
-    # issue 13: the colorbar's label ran into the title
+    # the colorbar's label must not run into the title
     fig = widgets.draw_neuron(_sigmoid, w1, w2, b)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()

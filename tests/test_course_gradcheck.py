@@ -14,7 +14,7 @@ def test_relative_error():
 
 
 def test_relative_error_is_element_wise():
-    # issue 29: one error for the whole array lets a large entry hide a wrong sign in a small one
+    # one error for the whole array would let a large entry hide a wrong sign in a small one
     analytic, numeric = np.array([1000.0, 1e-4]), np.array([1000.0, -1e-4])
     whole = np.max(np.abs(analytic - numeric)) / np.max(np.abs(analytic) + np.abs(numeric))
     assert whole == pytest.approx(1e-7)

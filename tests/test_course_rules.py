@@ -72,7 +72,7 @@ def test_forbidden_any_function_with_reason():
             np.gradient(np.arange(3.0))
 
 
-# Shortcuts reached another way than by their name at call time (issue 11): each must be caught.
+# Shortcuts reached another way than by their name at call time: each must be caught.
 from numpy import dot as captured_dot          # noqa: E402  (taken at definition time)
 from numpy import matmul as captured_matmul    # noqa: E402
 from operator import matmul as captured_operator_matmul  # noqa: E402
