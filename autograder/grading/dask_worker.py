@@ -17,10 +17,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .cluster import RemoteSpec
 
 STALE_RUN = 900.0   # an idle run this old on a worker: its client is gone
 
@@ -53,7 +49,7 @@ def _scratch_root() -> Path:
         return Path(tempfile.gettempdir())
 
 
-def _local(spec: "RemoteSpec") -> _Local:
+def _local(spec) -> _Local:
     from .pool import ShardSpec
 
     with _LOCK:
@@ -115,7 +111,7 @@ def worker_status() -> dict:
     return {"sandbox": dict(jail.status()), "pid": os.getpid(), "cwd": os.getcwd()}
 
 
-def grade_on_worker(spec: "RemoteSpec", payload: dict, task_timeout: float) -> dict:
+def grade_on_worker(spec, payload: dict, task_timeout: float) -> dict:
     """The Dask task: grade one submission here and return the worker's answer (as local)."""
     from . import sandbox as jail
     from .pool import WorkerProcess
