@@ -210,26 +210,32 @@ def run_nbgrader_feedback(course_dir: Path, name: str, student: str | None = Non
 
 def decisions(course_dir: Path, names: list[str], show_hidden_tests: bool = False,
               now=None) -> dict:
-    """assignment -> :class:`autograder.reporting.policy.Decision` (``--show-hidden-tests`` wins)."""
+    """assignment -> :class:`autograder.reporting.policy.Decision` (``--show-hidden-tests`` wins).
+
+    A policy ``"due"`` acts only on a due date that ``python -m autograder due`` set:
+    any other (nbgrader reads ``+0900`` as 900 seconds) raises
+    :class:`~autograder.course_admin.due_dates.UnconfirmedDueDate`, saying how to set it.
+    """
+    from autograder.course_admin import due_dates
+
     from . import policy
 
     rules = policy.load(course_dir)
-    duedates = {}
+    zone = due_dates.course_zone(course_dir)
     try:
-        from .gradebook import course_db_url
-        from nbgrader.api import Gradebook
-
-        with Gradebook(course_db_url(course_dir)) as gb:
-            duedates = {a.name: a.duedate for a in gb.assignments}
-    except Exception:  # noqa: BLE001 - no gradebook yet: no due dates
-        pass
+        entries = due_dates.stored(course_dir)
+    except Exception:  # noqa: BLE001 - no readable gradebook: no due dates
+        entries = {}
     found = {}
     for name in names:
         if show_hidden_tests:
             found[name] = policy.Decision(True, "--show-hidden-tests",
                                           "hidden tests shown (--show-hidden-tests)")
-        else:
-            found[name] = policy.decide(rules, name, duedates.get(name), now)
+            continue
+        if policy.rule_of(rules, name) == "due":
+            due_dates.require_confirmed(course_dir, [name], "writing feedback")
+        entry = entries.get(name)
+        found[name] = policy.decide(rules, name, entry.duedate if entry else None, now, zone)
     return found
 
 
@@ -293,11 +299,35 @@ def generate_feedback(course_dir: Path, names: list[str] | None = None,
         return dict(zip(names, pool.map(one_assignment, names)))
 
 
+class PlainProgress:
+    """A ``progress`` callback for logs and pipes: a line at every tenth and at the end
+    (tqdm, off a terminal, writes every redraw into one ever longer line)."""
+
+    def __init__(self, desc: str = "feedback", stream=None):
+        self.desc, self.stream, self.last, self.finished = desc, stream, -1, False
+
+    def __call__(self, name, done, total):
+        if total <= 0 or self.finished:
+            return
+        step = max(1, total // 10)
+        if done == total or done // step > self.last:
+            self.last, self.finished = done // step, done == total
+            print(f"{self.desc}: {done}/{total} notebooks" + (f" ({name})" if name else ""),
+                  file=self.stream or sys.stderr, flush=True)
+
+    def close(self):
+        pass
+
+
 def tqdm_progress(**options):
-    """A ``progress`` callback for :func:`generate_feedback` drawing a tqdm bar.
+    """A ``progress`` callback for :func:`generate_feedback`: a tqdm bar on a terminal,
+    plain lines (:class:`PlainProgress`) elsewhere.
 
     Returns (callback, bar); close the bar when done.
     """
+    if not options.get("disable") and "file" not in options and not sys.stderr.isatty():
+        plain = PlainProgress()
+        return plain, plain
     from tqdm import tqdm
 
     bar = tqdm(total=0, unit="notebook", desc="feedback", **options)
@@ -317,8 +347,7 @@ def main(course_dir: Path, names: list[str] | None, show_hidden_tests: bool,
     if not Path(course_dir).is_dir():
         print(f"no course directory at {course_dir}")
         return 1
-    show_bar = sys.stderr.isatty() if progress is None else progress
-    update, bar = tqdm_progress(disable=not show_bar)
+    update, bar = tqdm_progress() if progress is None else tqdm_progress(disable=not progress)
     try:
         summary = generate_feedback(course_dir, names, show_hidden_tests, student,
                                     progress=update)

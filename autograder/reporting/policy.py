@@ -11,7 +11,8 @@ a course directory's), next to nbgrader's own settings::
     c.FeedbackPolicy.default = "never"           # every other assignment (the default)
 
 Values: ``"never"`` (hidden forever), ``"always"``, ``"due"`` (after the due
-date nbgrader's gradebook holds for the assignment; hidden while it has none),
+date nbgrader's gradebook holds for the assignment, which ``python -m autograder
+due`` must have set: feedback refuses any other; hidden while it has none),
 or an ISO 8601 date or date-time (``2026-12-15``, ``2026-12-15T23:59``,
 with an offset such as ``+09:00``; without one it is UTC, as nbgrader's
 gradebook keeps due dates). ``feedback`` decides per assignment when it runs,
@@ -67,11 +68,17 @@ def load(course_dir: Path) -> FeedbackPolicy:
     return FeedbackPolicy(config=config)
 
 
+def rule_of(policy: FeedbackPolicy, assignment: str) -> str:
+    """The rule the policy sets for ``assignment``."""
+    return policy.hidden_tests.get(assignment, policy.default).strip() or "never"
+
+
 def decide(policy: FeedbackPolicy, assignment: str, duedate=None,
-           now: datetime.datetime | None = None) -> Decision:
-    """Whether feedback of ``assignment`` shows its hidden tests ``now``, and why."""
+           now: datetime.datetime | None = None, zone: str | None = None) -> Decision:
+    """Whether feedback of ``assignment`` shows its hidden tests ``now``, and why
+    (the moment shown in UTC and, given one, in the course's ``zone``)."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    rule = policy.hidden_tests.get(assignment, policy.default).strip() or "never"
+    rule = rule_of(policy, assignment)
     if rule == "never":
         return Decision(False, rule, "hidden tests not shown (policy: hidden for good)")
     if rule == "always":
@@ -91,7 +98,9 @@ def decide(policy: FeedbackPolicy, assignment: str, duedate=None,
             raise ValueError(f"FeedbackPolicy for {assignment}: {rule!r} is not 'never', "
                              "'always', 'due' or an ISO date") from None
         label = "a date"
-    when = moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    from autograder.course_admin.due_dates import describe
+
+    when = describe(moment, zone)
     if now >= moment:
         return Decision(True, rule, f"hidden tests shown (policy: hidden until {label}, "
                                     f"{when}, which has passed)")
