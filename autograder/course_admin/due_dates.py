@@ -172,12 +172,19 @@ def describe(instant: datetime.datetime, zone: str | None = None) -> str:
     return text
 
 
+def shlex_command(*words: str) -> str:
+    """``python -m autograder WORDS…``, each word quoted for a shell (WHEN and the like,
+    in capitals, left as they are: they are for the reader to fill in)."""
+    return " ".join(["python -m autograder"] + [w if w.isupper() else shlex.quote(w)
+                                                for w in words])
+
+
 def command_text(assignment: str, instant: datetime.datetime, zone: str | None) -> str:
     """The ``due`` command that sets ``instant`` again, written in ``zone`` when there is one."""
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
     local = instant.astimezone(zone_info(zone)) if zone else instant.astimezone(UTC)
-    return f"python -m autograder due {shlex.quote(assignment)} {_iso(local)}"
+    return shlex_command("due", assignment, _iso(local))
 
 
 # ---------------------------------------------------------------- the course's gradebook
@@ -294,7 +301,7 @@ def unconfirmed(course_dir: Path, names=None, url: str | None = None) -> list[st
             f"{name}'s due date in the gradebook, {describe(held, zone)}, {how}, so it may be "
             "nbgrader's misreading of an offset such as +0900 (read as 900 seconds); if that "
             f"instant is right, confirm it with `{command_text(name, held, zone)}`, else set "
-            f"the right one with `python -m autograder due {shlex.quote(name)} WHEN`")
+            f"the right one with `{shlex_command('due', name, 'WHEN')}`")
     return found
 
 

@@ -82,9 +82,12 @@ def due_dates(course_dir: Path) -> dict:
     return {name: entry.duedate for name, entry in stored(course_dir).items()}
 
 
-def release_problems(names: list[str], dates: dict,
-                     now: datetime.datetime | None = None) -> tuple[list[str], list[str]]:
-    """(refusals, warnings) for releasing ``names`` given the gradebook's ``dates``."""
+def release_problems(names: list[str], dates: dict, now: datetime.datetime | None = None,
+                     zone: str | None = None) -> tuple[list[str], list[str]]:
+    """(refusals, warnings) for releasing ``names`` given the gradebook's ``dates``
+    (shown in UTC and in the course's ``zone``)."""
+    from .due_dates import describe, shlex_command
+
     now = now or datetime.datetime.now(datetime.timezone.utc)
     if now.tzinfo is not None:          # the gradebook's dates are naive UTC
         now = now.astimezone(datetime.timezone.utc).replace(tzinfo=None)
@@ -97,13 +100,15 @@ def release_problems(names: list[str], dates: dict,
             if due is None:
                 undated.append(what)
             elif due > now:
-                early.append(f"{what}, due {due:%Y-%m-%d %H:%M} UTC")
+                early.append(f"{what}, due {describe(due, zone)}")
         if early:
             refusals.append(f"{name} shows working code of {'; '.join(early)}")
         if undated:
             warnings.append(f"{name} shows working code of {'; '.join(undated)}, with no due "
                             f"date in the gradebook: hand {name} out only after "
-                            + ("it is" if len(undated) == 1 else "they are") + " due")
+                            + ("it is" if len(undated) == 1 else "they are") + " due (set "
+                            + ("it" if len(undated) == 1 else "each") + " with `"
+                            + shlex_command("due", "ASSIGNMENT", "WHEN") + "`)")
     return refusals, warnings
 
 
@@ -118,7 +123,10 @@ def check_release_order(names: list[str], course_dir: Path, allow_early: bool = 
     if doubtful and not allow_early:
         raise ReleaseError(f"not {what}: " + "; ".join(doubtful)
                            + ". (--allow-early releases anyway.)")
-    refusals, warnings = release_problems(names, due_dates(course_dir))
+    from .due_dates import course_zone
+
+    refusals, warnings = release_problems(names, due_dates(course_dir),
+                                          zone=course_zone(course_dir))
     warnings += [f"{what} early (--allow-early) on a due date not confirmed: {d}"
                  for d in doubtful]
     if refusals and not allow_early:

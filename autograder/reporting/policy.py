@@ -14,8 +14,8 @@ Values: ``"never"`` (hidden forever), ``"always"``, ``"due"`` (after the due
 date nbgrader's gradebook holds for the assignment, which ``python -m autograder
 due`` must have set: feedback refuses any other; hidden while it has none),
 or an ISO 8601 date or date-time (``2026-12-15``, ``2026-12-15T23:59``,
-with an offset such as ``+09:00``; without one it is UTC, as nbgrader's
-gradebook keeps due dates). ``feedback`` decides per assignment when it runs,
+with an offset such as ``+09:00``; without one it is in the course's zone,
+``c.Course.timezone``, or UTC in a course that sets none). ``feedback`` decides per assignment when it runs,
 prints the policy it applied and writes it at the top of every feedback page.
 ``--show-hidden-tests`` overrides it for one run.
 """
@@ -49,10 +49,15 @@ class Decision:
     text: str          # one sentence for the console and the feedback page
 
 
-def parse_moment(text: str) -> datetime.datetime:
-    """An ISO date or date-time as an aware datetime (UTC when it has no offset)."""
+def parse_moment(text: str, zone: str | None = None) -> datetime.datetime:
+    """An ISO date or date-time as an aware datetime (without an offset: in the course's
+    ``zone`` when it has one, else UTC)."""
     moment = datetime.datetime.fromisoformat(text.strip())
     if moment.tzinfo is None:
+        if zone:
+            from autograder.course_admin.due_dates import zone_info
+
+            return moment.replace(tzinfo=zone_info(zone))
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return moment
 
@@ -93,7 +98,7 @@ def decide(policy: FeedbackPolicy, assignment: str, duedate=None,
         label = "the due date"
     else:
         try:
-            moment = parse_moment(rule)
+            moment = parse_moment(rule, zone)
         except ValueError:
             raise ValueError(f"FeedbackPolicy for {assignment}: {rule!r} is not 'never', "
                              "'always', 'due' or an ISO date") from None
