@@ -14,7 +14,7 @@ from autograder.__main__ import main
 from autograder.config import REPO
 from autograder.course_admin import due_dates, release as releasing
 from autograder.course_admin.due_dates import DueDateError, parse
-from autograder.stock_nbgrader import generate_release, make_course, nbgrader
+from autograder.stock_nbgrader import make_course, nbgrader
 
 UTC = datetime.timezone.utc
 
@@ -230,15 +230,16 @@ def _scores(course: Path) -> dict:
                 for s in gb.assignment_submissions(NAME)}
 
 
-def test_stock_nbgrader_late_penalties_read_the_instant(tmp_path):
+def test_stock_nbgrader_late_penalties_read_the_instant(tmp_path, capsys):
     """A minute early keeps its marks; six minutes late is late, under either penalty
     method and on either side of UTC, where nbgrader's own reading of +0900 (or -0500)
     would have had it on time."""
-    course = make_course(tmp_path / "course", [NAME])
-    generate_release(course, NAME)                   # registers its notebook and cells
+    course = make_course(tmp_path / "course", [NAME])          # no gradebook yet
     for offset, method in (("+09:00", "zero"), ("-05:00", "none")):
         due = datetime.datetime.fromisoformat(f"2027-03-09T23:59:00{offset}")
         assert main(["due", NAME, due.isoformat(), "--course-dir", str(course)]) == 0
+        # the first `due` registers 01_arrays with its notebook and cells, as init does
+        assert ("registered 01_arrays" in capsys.readouterr().out) == (offset == "+09:00")
         _submit(course, "early", due - datetime.timedelta(minutes=1))
         _submit(course, "late", due + datetime.timedelta(minutes=6))
         nbgrader(course, "autograde", NAME, "--force",

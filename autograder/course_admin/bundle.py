@@ -84,9 +84,10 @@ Assignments in this bundle / 들어 있는 과제: {assignments}
    .venv/bin/pip install -r requirements.txt        # Windows: .venv\\Scripts\\pip install -r requirements.txt
    ```
 3. Start JupyterLab with `.venv/bin/jupyter lab notebooks` and open an assignment.
-   If Korean text shows as empty boxes, the computer has no Korean font. Linux: `sudo apt-get
-   install fonts-nanum` (Debian, Ubuntu) or `sudo dnf install google-noto-sans-cjk-fonts`
-   (Fedora), then reopen the browser. Windows and macOS have one.
+   If Korean text shows as empty boxes, the computer has no Korean font. On Linux,
+   `sudo apt-get install fonts-nanum` (Debian, Ubuntu) or
+   `sudo dnf install google-noto-sans-cjk-fonts` (Fedora), then reopen the browser.
+   Windows and macOS have one.
 4. Run the cells from the top. Where you see `# YOUR CODE HERE`, delete
    `raise NotImplementedError()` and write your code. Keep the function's name, arguments and
    docstring (it states every shape).

@@ -223,6 +223,30 @@ def _record_table():
                  Column("given", String(200), nullable=False, default=""))
 
 
+def register(course_dir: Path, assignment: str) -> bool:
+    """Put an assignment of ``source/`` that the gradebook lacks into it as ``init`` does,
+    with its notebooks and cells (a bare entry would leave ``grade`` nothing to grade
+    against); True when it did."""
+    import tempfile
+
+    from autograder.stock_nbgrader import nbgrader
+
+    course_dir = Path(course_dir)
+    url = gradebook_url(course_dir)
+    if gradebook_exists(url):
+        from nbgrader.api import Gradebook
+
+        with Gradebook(url) as gb:
+            if assignment in {a.name for a in gb.assignments}:
+                return False
+    if not (course_dir / "source" / assignment).is_dir():
+        return False
+    with tempfile.TemporaryDirectory(prefix="nn-due-") as tmp:
+        nbgrader(course_dir, "generate_assignment", assignment, "--force",
+                 f"--CourseDirectory.release_directory={tmp}")
+    return True
+
+
 def set_due(course_dir: Path, assignment: str, due: Due) -> None:
     """Store ``due`` as ``assignment``'s due date: in nbgrader's gradebook and in our record."""
     from nbgrader.api import Gradebook
@@ -350,6 +374,9 @@ def main(course_dir: Path, assignment: str | None = None, when: str | None = Non
     except (DueDateError, SelectionError) as error:
         print(f"python -m autograder due: {error}", file=sys.stderr)
         return 2
+    if register(course_dir, assignment):
+        say(f"registered {assignment} in the gradebook, with its notebooks and cells, from "
+            f"source/ (nbgrader generate_assignment)")
     set_due(course_dir, assignment, due)
     shown = due.zone if due.zone and due.zone != home else home
     when_text = describe(due.instant, shown)
