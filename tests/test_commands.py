@@ -41,6 +41,12 @@ def test_a_command_run_inside_a_course_folder_works_there(course, monkeypatch, c
     assert not (course / "gradebook.db").exists() and not (course / "reports").exists()
 
 
+def test_init_refuses_a_zone_that_does_not_exist(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "term"), "--zone", "Asia/Soeul"]) == 2
+    assert "not an IANA time zone" in capsys.readouterr().err
+    assert not (tmp_path / "term").exists()
+
+
 def test_a_folder_without_config_means_the_repository(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["due", "07_nothing"]) == 2
