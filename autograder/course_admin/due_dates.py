@@ -109,8 +109,9 @@ def parse(text: str, zone: str | None = None, course_zone: str | None = None) ->
     if not m["time"]:
         raise DueDateError(f"{given!r} has no time of day (the first or the last minute of "
                            "that day?); add one, e.g. 2027-03-09T23:59+09:00")
+    clock = m["time"] if m["time"].index(":") == 2 else "0" + m["time"]      # 9:05 -> 09:05
     try:
-        local = datetime.datetime.fromisoformat(f"{m['date']}T{m['time'].zfill(5)}")
+        local = datetime.datetime.fromisoformat(f"{m['date']}T{clock}")
     except ValueError as error:
         raise DueDateError(f"{given!r} is not a date and time: {error}") from None
     suffix = m["zone"].strip()
@@ -127,7 +128,7 @@ def parse(text: str, zone: str | None = None, course_zone: str | None = None) ->
         raise DueDateError(
             f"{given!r}: write the offset with a colon, {hhmm}; nbgrader reads {suffix} as "
             f"{int(suffix)} seconds, not hours. E.g. "
-            f"{m['date']}T{m['time'].zfill(5)}{hhmm}")
+            f"{m['date']}T{clock}{hhmm}")
     elif "/" in suffix:
         if zone and zone != suffix:
             raise DueDateError(f"{given!r} names the zone {suffix}, --zone says {zone}")
@@ -149,7 +150,7 @@ def parse(text: str, zone: str | None = None, course_zone: str | None = None) ->
     if not zone:
         raise DueDateError(
             f"{given!r} has no offset and the course has no time zone, so it is that time "
-            f"somewhere for 26 hours: add an offset ({m['date']}T{m['time'].zfill(5)}+09:00) or "
+            f"somewhere for 26 hours: add an offset ({m['date']}T{clock}+09:00) or "
             f"--zone Asia/Seoul (or set {ZONE_SETTING} in nbgrader_config.py)")
     return Due(_local_instant(local, zone), zone, given)
 
@@ -382,6 +383,8 @@ def main(course_dir: Path, assignment: str | None = None, when: str | None = Non
     when_text = describe(due.instant, shown)
     if due.zone and home and due.zone != home:
         when_text += f" = {describe(due.instant, home).split(' = ')[-1]}"
+    if due.zone != home:
+        when_text += f" (given as {due.given!r})"
     past = due.instant <= datetime.datetime.now(UTC)
     say(f"{assignment} is due {when_text}" + (" (already past)" if past else ""))
     if not home:
