@@ -14,7 +14,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # rendering them: no one looks, and it is a third of a notebook's run time.
 HEADLESS := MPLBACKEND=Agg
 
-.PHONY: venv demo test check-tests release student-bundle lab lab-instructor clean bench
+.PHONY: venv demo demo-needs test check-tests release student-bundle lab lab-instructor clean bench
 
 venv: $(STAMP)
 
@@ -26,10 +26,21 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 
 # Simulate a class of $(STUDENTS) (make demo STUDENTS=8 for a quick look), grade it,
-# write feedback and report.html into scratch/demo/.
+# write feedback and report.html into scratch/demo/. First, before the venv, what the
+# demo needs from Debian -- bubblewrap, a Korean font -- is installed where this machine
+# lets us, else the demo stops and says what to run (.ci/demo-needs):
+#   UNSANDBOXED=1  grade the simulated class without the sandbox (no bubblewrap needed)
+#   NN_INSTALL=no  install nothing, only say what is missing
 STUDENTS ?= 30
-demo: $(STAMP)
-	$(BIN)/python -m autograder demo --students $(STUDENTS)
+UNSANDBOXED ?=
+NN_INSTALL ?=
+BWRAP ?=
+NEEDS = UNSANDBOXED="$(UNSANDBOXED)" NN_INSTALL="$(NN_INSTALL)" BWRAP="$(BWRAP)" .ci/demo-needs
+demo-needs:
+	@$(NEEDS) sandbox font
+
+demo: demo-needs $(STAMP)
+	$(BIN)/python -m autograder demo --students $(STUDENTS)$(if $(UNSANDBOXED), --unsandboxed)
 
 # 1. nbval: every cell of every source notebook runs and its assertions hold
 #    (one notebook per worker: --dist loadfile keeps a notebook's cells together);
@@ -76,6 +87,7 @@ student-bundle: $(STAMP)
 # JupyterLab on release/ as a student sees it (nbgrader's Validate button, no
 # instructor tools), and the instructor's, with formgrader, on the repository.
 lab: $(STAMP)
+	@$(NEEDS) font
 	$(BIN)/python -m autograder lab
 
 lab-instructor: $(STAMP)

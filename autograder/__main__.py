@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
 #: Commands that make their folder; every other course command needs an existing course.
 CREATES_ITS_FOLDER = {"init", "demo"}
+COURSE_DIR_HELP = ("course directory, relative to the current folder (default: the current "
+                   "folder when it holds nbgrader_config.py, else the repository root)")
 
 
 def _course_command(commands, name: str, help: str, assignments: bool = True):
@@ -15,9 +18,7 @@ def _course_command(commands, name: str, help: str, assignments: bool = True):
     if assignments:
         p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
                        help="assignments to work on, e.g. 01_arrays (default: all in source/)")
-    p.add_argument("--course-dir", default=None, metavar="DIR",
-                   help="course directory, relative to the current folder "
-                        "(default: the repository root)")
+    p.add_argument("--course-dir", default=None, metavar="DIR", help=COURSE_DIR_HELP)
     return p
 
 
@@ -38,7 +39,7 @@ def course_dir_problem(command: str, course_dir: str | None) -> str | None:
     path = Path(course_dir).expanduser().resolve()
     if not path.exists():
         return (f"course directory {path} does not exist "
-                f"(`python -m autograder init {course_dir}` sets up a new course)")
+                f"(`python -m autograder init {shlex.quote(course_dir)}` sets up a new course)")
     if not path.is_dir():
         return f"course directory {path} is a file, not a folder"
     return None
@@ -55,6 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Set up a new course directory: nbgrader_config.py, a "
                                         "copy of source/ and a gradebook with every assignment.")
     p.add_argument("course_dir", metavar="DIR", help="the new course folder (new or empty)")
+    p.add_argument("--zone", default="Asia/Seoul",
+                   help="the course's time zone, an IANA name (default Asia/Seoul): due "
+                        "dates without an offset are read in it and shown in it")
+
+    p = _course_command(commands, "due", "set an assignment's due date (one instant, "
+                        "stored as nbgrader reads it), or show the due dates", assignments=False)
+    p.add_argument("assignment", nargs="?", metavar="ASSIGNMENT",
+                   help="the assignment, e.g. 02_forward (default: show every due date)")
+    p.add_argument("when", nargs="?", metavar="WHEN",
+                   help="ISO 8601 with an offset, e.g. 2027-03-09T23:59+09:00; or a date and "
+                        "time read in --zone or the course's zone, e.g. '2027-03-09 23:59' "
+                        "(without WHEN: show the due date)")
+    p.add_argument("--zone", default=None,
+                   help="IANA time zone of WHEN, e.g. Asia/Seoul (default: the course's "
+                        "c.Course.timezone)")
 
     p = _course_command(commands, "release", "regenerate release/ from source/")
     p.add_argument("--allow-early", action="store_true",
@@ -147,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0,
                    help="the same seed gives the same class (default 0)")
     p.add_argument("--workers", type=int, default=None, help="default: the number of cores")
+    p.add_argument("--unsandboxed", action="store_true",
+                   help="grade the simulated class without the bubblewrap sandbox (where "
+                        "bubblewrap is missing; real submissions need it)")
 
     p = _course_command(commands, "check-tests",
                         "grade the mutation catalogue; fail if a mistake goes uncaught")
@@ -164,9 +183,27 @@ def build_parser() -> argparse.ArgumentParser:
                                         "with --instructor on the course with all of nbgrader.")
     p.add_argument("--instructor", action="store_true",
                    help="the instructor's lab: the course folder, formgrader, Create Assignment")
-    p.add_argument("--course-dir", default=None, metavar="DIR",
-                   help="course directory (default: the repository root)")
+    p.add_argument("--course-dir", default=None, metavar="DIR", help=COURSE_DIR_HELP)
     return parser
+
+
+def _check_selection(args, course_dir: Path) -> None:
+    """Refuse unknown assignments and students, and work that has nothing to work on,
+    the same way for every command (:mod:`autograder.course_admin.course_dir`)."""
+    from autograder.course_admin import course_dir as where
+
+    names = list(getattr(args, "assignments", None) or [])
+    if args.command != "due":
+        where.check_assignments(course_dir, names)
+    students = args.student if isinstance(getattr(args, "student", None), list) else (
+        [args.student] if getattr(args, "student", None) else [])
+    if args.command == "grade":
+        where.check_something_to_grade(course_dir, names or None)
+        where.check_students(course_dir, "submitted", students, names or None)
+    elif args.command == "feedback":
+        where.check_something_graded(course_dir, names or None)
+        where.check_students(course_dir, "autograded", students, names or None,
+                             "graded submission")
 
 
 def main(argv=None) -> int:
@@ -175,90 +212,98 @@ def main(argv=None) -> int:
     if problem:
         print(f"python -m autograder {args.command}: {problem}", file=sys.stderr)
         return 2
-    if args.command not in CREATES_ITS_FOLDER and args.command != "lab":
-        from .config import REPO, missing_config_note
-        note = missing_config_note(Path(args.course_dir).resolve() if args.course_dir else REPO)
-        if note:
-            print(note, file=sys.stderr)
     if args.command == "init":
         from autograder.course_admin.new_course import CourseExists, init
+        from autograder.course_admin.due_dates import DueDateError
         try:
-            init(args.course_dir)
-        except CourseExists as error:
+            init(args.course_dir, zone=args.zone)
+        except (CourseExists, DueDateError) as error:
             print(f"python -m autograder init: {error}", file=sys.stderr)
             return 2
+        return 0
+    if args.command == "demo":
+        from autograder.quality.demo import DemoError, run_demo
+        try:
+            run_demo(args.course_dir, students=args.students, seed=args.seed,
+                     workers=args.workers, sandbox=not args.unsandboxed)
+        except DemoError as error:
+            print(f"python -m autograder demo: {error}", file=sys.stderr)
+            return 2
+        return 0
+    from autograder.course_admin.course_dir import SelectionError, resolve
+    from autograder.course_admin.due_dates import UnconfirmedDueDate
+    from .config import missing_config_note
+
+    where = resolve(args.course_dir)
+    course = where.path
+    print(where, file=sys.stderr, flush=True)
+    note = missing_config_note(course)
+    if note and args.command != "lab":
+        print(note, file=sys.stderr)
+    try:
+        _check_selection(args, course)
+        return _run(args, course)
+    except (SelectionError, UnconfirmedDueDate) as error:
+        print(f"python -m autograder {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args, course: Path) -> int:
+    """Run one command on the course directory ``course``."""
+    if args.command == "due":
+        from autograder.course_admin.due_dates import main as due
+        return due(course, args.assignment, args.when, args.zone)
     elif args.command == "release":
-        from .config import REPO
         from autograder.course_admin.release import ReleaseError, release
         try:
-            for path in release(args.assignments or None, args.course_dir or REPO,
-                                allow_early=args.allow_early):
+            for path in release(args.assignments or None, course, allow_early=args.allow_early):
                 print(f"wrote {path}")
         except ReleaseError as error:
             print(f"python -m autograder release: {error}", file=sys.stderr)
             return 2
     elif args.command == "bundle":
         from autograder.course_admin.bundle import build_bundle
-        from .config import REPO
         from autograder.course_admin.release import ReleaseError
         try:
-            out = build_bundle(args.course_dir or REPO, args.out, args.assignments or None,
+            out = build_bundle(course, args.out, args.assignments or None,
                                allow_early=args.allow_early)
         except ReleaseError as error:
             print(f"python -m autograder bundle: {error}", file=sys.stderr)
             return 2
         print(f"student bundle: {out} (and {out}.zip)")
     elif args.command == "grade":
-        from .config import REPO
         from autograder.grading.grade import run
-        return run(args.course_dir or REPO, args.assignments, args.workers, args.timeout,
+        return run(course, args.assignments, args.workers, args.timeout,
                    args.memory, args.cell_timeout, students=args.student,
                    sandbox=not args.unsandboxed, scheduler=args.scheduler,
                    force=args.force)
     elif args.command == "check-tests":
         from autograder.quality.check_tests import run
-        from .config import REPO
-        return run(args.assignments or None, args.workers, args.course_dir or REPO)
+        return run(args.assignments or None, args.workers, course)
     elif args.command == "feedback":
-        from .config import REPO
         from autograder.reporting.feedback import main as feedback
-        return feedback(args.course_dir or REPO, args.assignments or None,
-                        args.show_hidden_tests, args.student)
+        return feedback(course, args.assignments or None, args.show_hidden_tests, args.student)
     elif args.command == "report":
-        from .config import REPO
         from autograder.reporting.report import main as report
-        return report(args.course_dir or REPO, args.out, args.db_url)
+        return report(course, args.out, args.db_url)
     elif args.command == "export":
-        from .config import REPO
         from autograder.reporting.export import main as export
-        return export(args.course_dir or REPO, args.out, args.db_url, args.formats)
+        return export(course, args.out, args.db_url, args.formats)
     elif args.command == "simulate":
-        from .config import REPO
         from autograder.quality.simulate import main as simulate
-        return simulate(args.course_dir or REPO, args.students, args.seed,
-                        args.assignments or None, args.copiers)
+        return simulate(course, args.students, args.seed, args.assignments or None,
+                        args.copiers)
     elif args.command == "similarity":
-        from .config import REPO
         from autograder.reporting.similarity import main as similarity
-        return similarity(Path(args.course_dir or REPO), args.assignments or None, args.earlier,
-                          args.out, args.folder)
-    elif args.command == "demo":
-        from autograder.quality.demo import DemoError, run_demo
-        try:
-            run_demo(args.course_dir, students=args.students, seed=args.seed,
-                     workers=args.workers)
-        except DemoError as error:
-            print(f"python -m autograder demo: {error}", file=sys.stderr)
-            return 2
+        return similarity(course, args.assignments or None, args.earlier, args.out,
+                          args.folder)
     elif args.command in ("points", "sitting"):
-        from .config import REPO
         from .quality import points, sitting
         tool = points if args.command == "points" else sitting
-        return tool.main(Path(args.course_dir or REPO), args.assignments or None)
+        return tool.main(course, args.assignments or None)
     elif args.command == "lab":
-        from .config import REPO
         from autograder.course_admin.lab import main as lab
-        return lab(args.instructor, Path(args.course_dir).resolve() if args.course_dir else REPO)
+        return lab(args.instructor, course)
     return 0
 
 

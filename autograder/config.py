@@ -3,6 +3,10 @@
 ``nbgrader_config.py`` at the repository root applies them, and every scratch
 course directory the tooling creates gets a config file that does the same,
 so stock ``nbgrader`` commands and ``python -m autograder`` agree.
+
+A course directory made by ``python -m autograder init`` also names its time zone,
+``c.Course.timezone`` (an IANA name, e.g. ``Asia/Seoul``): a setting of ours, which
+nbgrader ignores, read by :mod:`autograder.course_admin.due_dates`.
 """
 from __future__ import annotations
 

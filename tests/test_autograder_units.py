@@ -323,3 +323,26 @@ def test_a_grading_worker_installs_the_course_fixes_whatever_its_configuration(t
                          cwd=tmp_path, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["[False,", "False]", "[True,", "True]"], out.stdout
+
+
+def test_a_misnamed_notebook_fails_saying_how_to_grade_it_after_all(tmp_path: Path):
+    import shlex
+
+    from autograder.grading.check import precheck
+    from autograder.grading.definitions import AssignmentDef, NotebookDef
+
+    adef = AssignmentDef("01_arrays", None, [NotebookDef("01_arrays", None, [])])
+    folder = tmp_path / "submitted" / "kim lee" / "01_arrays"
+    folder.mkdir(parents=True)
+    (folder / "01_arrays (1).ipynb").write_text("{}")
+    out = precheck("kim lee", "01_arrays", folder, adef, [])
+    assert out.status == "failed" and "found 01_arrays (1).ipynb" in out.reason
+    fix = out.reason.split("(in the course directory): ")[1]
+    assert shlex.split(fix) == [
+        "mv", "submitted/kim lee/01_arrays/01_arrays (1).ipynb",
+        "submitted/kim lee/01_arrays/01_arrays.ipynb", "&&", "python", "-m", "autograder",
+        "grade", "01_arrays", "--student", "kim lee"]
+    (folder / "01_arrays (1).ipynb").unlink()
+    out = precheck("kim lee", "01_arrays", folder, adef, [])
+    assert "found no notebook" in out.reason
+    assert "Put the student's notebook at submitted/kim lee/01_arrays/01_arrays.ipynb" in out.reason

@@ -458,6 +458,8 @@ def test_feedback_renders_maths_offline(graded):
     page = _page(graded, "leaky").read_text(encoding="utf-8")
     assert page.count("<math") >= 2 and 'display="block"' in page
     assert "<mfrac>" in page and "$$" not in _text(_page(graded, "leaky"))
+    # maths followed by a Korean particle is maths too ("$w_{ij}$는")
+    assert not re.search(r"\$[^$\n]+\$[가-힣]", _text(_page(graded, "leaky")))
 
 
 def test_feedback_wraps_names_tests_and_tells_what_was_undone(graded):
@@ -567,6 +569,8 @@ def test_feedback_in_a_browser_offline(graded, tmp_path):
             boxes = page.evaluate("() => document.querySelectorAll('div.output_area pre').length")
             fraction = page.evaluate("""() => { const f = document.querySelector('mfrac');
                 return f ? f.getBoundingClientRect().height : 0; }""")
+            summaries = page.evaluate("""() => [...document.querySelectorAll('summary')]
+                .map(s => getComputedStyle(s).display)""")
         finally:
             context.close()
     assert not dialogs, dialogs
@@ -574,3 +578,5 @@ def test_feedback_in_a_browser_offline(graded, tmp_path):
     assert len(sizes) >= 2 and all(w > 5 and h > 5 for w, h in sizes), sizes
     assert fraction > 20          # a fraction is laid out over two lines, not as text
     assert boxes > 10 and not overflow, overflow
+    # hints keep their disclosure triangle (Bootstrap would make them blocks)
+    assert summaries and set(summaries) == {"list-item"}, summaries

@@ -132,6 +132,21 @@ def test_long_csv_and_json(course):
     assert csv_by[("'" + EVIL, "test_dot_values")][6] == "not submitted"
 
 
+def test_lms_files_leave_out_assignments_not_yet_released(course):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.add_assignment("03_loss")          # registered ahead, as init does; no submission
+    result = export.write_exports(course, formats=["canvas", "moodle", "long"])
+    assert result["unreleased"] == ["03_loss"]
+    for kind, encoding in (("canvas", "utf-8-sig"), ("moodle", "utf-8")):
+        assert "03_loss" not in _rows(result["written"][kind], encoding)[0], kind
+    assert "03_loss" not in result["written"]["long"].read_text(encoding="utf-8")
+    (course / "release" / "03_loss").mkdir(parents=True)      # handed out: now a column
+    written = export.write_exports(course, formats=["canvas"])["written"]
+    assert _rows(written["canvas"], "utf-8-sig")[0][-1] == "03_loss"
+
+
 def test_grades_csv_escapes_formulas(course, tmp_path):
     out = report.write_report(course, tmp_path / "out")
     text = out["csv"].read_text(encoding="utf-8")
@@ -193,6 +208,37 @@ def test_item_analysis_on_the_gradebook(course):
         ("(no error message: partial or manual score)", 1)]  # no autograded notebook here
     matmul = by[("01_arrays", "test_matmul_values")]
     assert matmul.graded == 2 and matmul.discrimination is None   # too few for an index
+
+
+def test_zeroed_submissions_count_in_no_pass_rate(course):
+    """A submission whose scores grading set to 0 (forged verdicts) says nothing about the
+    tests: it is left out of pass rates and D, as a failed one is."""
+    results = course / "reports" / "grade-results.json"
+    data = json.loads(results.read_text(encoding="utf-8"))
+    data["submissions"].append({"student": "alice", "assignment": "02_forward",
+                                "status": "graded", "reason": "",
+                                "flags": ["forged verdicts: 5 of 5 decoy tests passed"]})
+    results.write_text(json.dumps(data), encoding="utf-8")
+    graded = report.collect(course)
+    assert graded.submissions[("alice", "02_forward")].zeroed
+    sigmoid = {i.grade_id: i for i in items.analyse(graded, course, signatures={})}[
+        "test_sigmoid_values"]
+    assert (sigmoid.graded, sigmoid.passed) == (1, 1)            # carol's only
+    rate = next(r for r in report.pass_rates(graded) if r["exercise"] == "sigmoid")
+    assert (rate["graded"], rate["passed"]) == (1, 1)
+
+
+def test_the_report_page_has_a_table_of_contents(course, tmp_path):
+    import re
+
+    html = report.write_report(course, tmp_path / "out")["html"].read_text(encoding="utf-8")
+    nav = html[html.index('<nav id="contents">'):html.index("</nav>")]
+    targets = re.findall(r'href="#([^"]+)"', nav)
+    assert {"summary", "exercises", "item-analysis", "problems", "scores", "legend",
+            "items-01_arrays-dot", "items-02_forward-sigmoid"} <= set(targets)
+    for target in targets:
+        assert f'id="{target}"' in html, target
+    assert "position: sticky" in html                   # in sight wherever one has scrolled
 
 
 def test_signatures_file_is_in_step_with_the_catalogue():

@@ -50,6 +50,28 @@ def test_math_to_mathml_skips_code_and_prices():
     assert "`$not$ maths`" in out and "$5 and $6" in out
 
 
+def test_inline_maths_followed_or_preceded_by_hangul_is_maths():
+    text = "값이 $\\pm 1000$처럼 커도, 가중치 $w_{ij}$는 행렬 $W$의 원소이고 값$x$도 그렇다."
+    out = sanitize.math_to_mathml(text)
+    assert out.count("<math") == 4 and "$" not in out
+    assert "처럼" in out and "는 행렬" in out
+    assert sanitize.math_to_mathml("costs $5 and $10, a$x$b") == "costs $5 and $10, a$x$b"
+
+
+def test_the_grade_summary_gives_each_flagged_submission_one_short_line():
+    from autograder.grading.results import GradeResult, Outcome
+
+    flags = [f"replaced np.{n}; restored before the tests ran" for n in "abcdefghij"] * 30
+    flags += ["edited locked cell test_dot_values", "edited locked cell test_dot_values",
+              "forged verdicts: 5 of 5 decoy tests that must fail passed"]
+    result = GradeResult([Outcome("kim", "01_arrays", flags=flags)], workers=1)
+    line = next(l for l in result.summary().splitlines() if "FLAGGED" in l)
+    assert len(line) < 300, len(line)
+    assert line.count("restored before the tests ran") == 1 and line.count("np.a") == 1
+    assert "+7 more" in line and "edited locked cells: test_dot_values" in line
+    assert "forged verdicts" in line
+
+
 def test_secret_lines_and_redaction():
     source = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "def f(x):\n    ### BEGIN SOLUTION\n    return np.tanh(x) * 0.5 + 0.5\n"
@@ -105,3 +127,16 @@ def test_writes_once_writes_what_nbformat_writes():
     notebooks.append(nbformat.reads(nbformat.writes(v3, version=3), as_version=4))
     for nb in notebooks:
         assert sanitize.writes_once(copy.deepcopy(nb)) == nbformat.writes(nb)
+
+
+def test_feedback_progress_off_a_terminal_is_a_few_plain_lines(capsys):
+    """Off a terminal (a log, a pipe, CI) tqdm would write every redraw into one line."""
+    update, bar = feedback.tqdm_progress()          # pytest's stderr is no terminal
+    update(None, 0, 180)
+    for done in range(1, 181):
+        update("01_arrays" if done < 90 else "02_forward", done, 180)
+    bar.close()
+    lines = capsys.readouterr().err.splitlines()
+    assert 10 <= len(lines) <= 12 and all(len(line) < 80 for line in lines), lines
+    assert lines[-1] == "feedback: 180/180 notebooks (02_forward)"
+    assert "\r" not in "".join(lines)

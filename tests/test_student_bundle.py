@@ -9,6 +9,7 @@ every subpackage, and building it prints no deprecation warning.
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -79,7 +80,8 @@ def student_python(bundle: Path, tmp_path_factory) -> tuple[Path, dict]:
 def test_the_bundle_holds_what_students_need_and_nothing_more(bundle: Path):
     names = assignments()
     top = sorted(p.name for p in bundle.iterdir())
-    assert top == ["README.md", "course", "notebooks", "pyproject.toml", "requirements.txt"]
+    assert top == ["README.md", "course", "jupyter", "notebooks", "pyproject.toml",
+                   "requirements.txt"]
     assert sorted(p.name for p in (bundle / "notebooks").iterdir()) == names
     for name in names:
         assert (bundle / "notebooks" / name / f"{name}.ipynb").is_file()
@@ -93,6 +95,7 @@ def test_the_bundle_holds_what_students_need_and_nothing_more(bundle: Path):
     howto = (bundle / "README.md").read_text(encoding="utf-8")
     assert "pip install -r requirements.txt" in howto and "설치" in howto
     assert "Restart Kernel and Run All Cells" in howto
+    assert howto.count("sudo apt-get install fonts-nanum") == 2     # Korean, English
     with zipfile.ZipFile(f"{bundle}.zip") as archive:
         assert f"{bundle.name}/notebooks/01_arrays/01_arrays.ipynb" in archive.namelist()
 
@@ -110,6 +113,19 @@ def test_the_course_package_only_is_installed(student_python):
     check = ("import course, course.plots, course.widgets, importlib.util; "
              "assert importlib.util.find_spec('autograder') is None")
     subprocess.run([str(python), "-c", check], check=True, env=env, cwd="/")
+
+
+def test_the_students_jupyterlab_shows_no_news_toast(student_python):
+    """The bundle's settings reach JupyterLab as it reads them: no news fetched, no ask."""
+    python, env = student_python
+    read = ("import json; from jupyterlab.labapp import LabApp; "
+            "from jupyterlab_server.settings_utils import _get_overrides; "
+            "print(json.dumps(_get_overrides(LabApp().app_settings_dir)[0]))")
+    proc = subprocess.run([str(python), "-c", read], env=env, cwd="/", capture_output=True,
+                          text=True, check=True)
+    settings = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert settings["@jupyterlab/apputils-extension:notification"] == {
+        "fetchNews": "false", "checkForUpdates": False}
 
 
 @pytest.mark.parametrize("name", assignments())

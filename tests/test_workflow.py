@@ -9,6 +9,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -26,7 +27,7 @@ from autograder.course_admin import release as releasing
 from autograder.__main__ import CREATES_ITS_FOLDER, build_parser, main
 from autograder.config import ASSIGNMENTS, REPO, assignments
 from autograder.quality.demo import MARKER, Clock, DemoError, estimate_seconds, prepare_scratch
-from autograder.course_admin.lab import INSTRUCTOR_LAB_PLUGINS, lab_command
+from autograder.course_admin.lab import INSTRUCTOR_LAB_PLUGINS, NEWS_PLUGIN, lab_command
 from autograder.course_admin.new_course import CourseExists, init
 from autograder.stock_nbgrader import make_course
 from autograder.quality.submissions import solution_cells
@@ -185,33 +186,6 @@ def test_release_problems():
     assert releasing.release_problems(["01_arrays", "03_loss"], {}, now) == ([], [])
 
 
-def nbgrader_cli(course: Path, *args: str) -> None:
-    from autograder.stock_nbgrader import nbgrader
-    nbgrader(course, *args)
-
-
-def test_release_waits_for_the_due_dates_in_the_gradebook(tmp_path: Path, capsys):
-    course = make_course(tmp_path / "course", ["03_loss", "05_backprop"])
-    soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=2))
-    nbgrader_cli(course, "db", "assignment", "add", "03_loss",
-                 f"--duedate={soon:%Y-%m-%d %H:%M:%S} UTC")
-    assert main(["release", "05_backprop", "--course-dir", str(course)]) == 2
-    err = capsys.readouterr().err
-    assert "03_loss (softmax, cross_entropy_error)" in err and "--allow-early" in err
-    assert not (course / "release").exists()
-
-    assert main(["release", "05_backprop", "--course-dir", str(course), "--allow-early"]) == 0
-    assert "releasing early" in capsys.readouterr().err
-    assert (course / "release" / "05_backprop" / "05_backprop.ipynb").is_file()
-
-    shutil.rmtree(course / "release")
-    nbgrader_cli(course, "db", "assignment", "add", "03_loss",
-                 "--duedate=2000-01-01 00:00:00 UTC")
-    assert main(["release", "05_backprop", "--course-dir", str(course)]) == 0
-    assert "warning" not in capsys.readouterr().err
-    assert (course / "release" / "05_backprop" / "05_backprop.ipynb").is_file()
-
-
 def test_release_of_an_unknown_assignment_is_an_error(tmp_path: Path, capsys):
     course = make_course(tmp_path / "course", ["01_arrays"])
     assert main(["release", "07_bogus", "--course-dir", str(course)]) == 2
@@ -223,8 +197,8 @@ def test_release_of_an_unknown_assignment_is_an_error(tmp_path: Path, capsys):
 def test_init_sets_up_a_course(tmp_path: Path, capsys):
     root = tmp_path / "repo"
     shutil.copytree(REPO / "source" / "01_arrays", root / "source" / "01_arrays")
-    course = init(tmp_path / "term1", source_root=root)
-    assert "nbgrader db assignment add" in capsys.readouterr().out
+    course = init(tmp_path / "내 강좌 2027 (봄)", source_root=root, zone="Europe/Berlin")
+    out = capsys.readouterr().out
     assert (course / "nbgrader_config.py").is_file()
     assert (course / "source" / "01_arrays" / "01_arrays.ipynb").is_file()
     assert not (course / "release").exists()
@@ -233,6 +207,15 @@ def test_init_sets_up_a_course(tmp_path: Path, capsys):
         assignment = gb.find_assignment("01_arrays")
         assert [nb.name for nb in assignment.notebooks] == ["01_arrays"]
         assert assignment.duedate is None
+    from autograder.course_admin.due_dates import course_zone
+    assert course_zone(course) == "Europe/Berlin"
+    # every next step is a command that survives pasting into a shell
+    commands = [shlex.split(line) for line in out.splitlines()
+                if line.startswith(("  cd ", "  python -m autograder"))]
+    assert commands[0] == ["cd", str(course)]
+    assert ["python", "-m", "autograder", "due", "01_arrays", "2027-03-09 23:59"] in commands
+    assert ["python", "-m", "autograder", "release", "01_arrays"] in commands
+    assert "nbgrader db assignment add" not in out
     with pytest.raises(CourseExists):
         init(course, source_root=root)
 
@@ -307,6 +290,7 @@ def test_the_students_lab_has_no_instructor_tools(tmp_path: Path):
         assert lab.get("assignments/validate")[0] == 405  # Validate is there (POST only)
         disabled = set(lab.page_config()["disabledExtensions"])   # the page gets a list
         assert set(INSTRUCTOR_LAB_PLUGINS) <= disabled
+        assert NEWS_PLUGIN in disabled                    # no news toast over the outputs
         assert "@jupyter/nbgrader:validate-assignment" not in disabled
     finally:
         lab.stop()

@@ -8,16 +8,21 @@ The bundle is a folder (and a zip of it) holding
   notebooks import (checks, figures, widgets, data), which holds no solution;
 - ``requirements.txt`` -- the pinned packages (``requirements-student.txt``)
   plus the ``course`` package itself;
-- ``README.md`` -- how to install and work, in Korean and English.
+- ``jupyter/`` -- JupyterLab settings the ``course`` package installs into the
+  student's environment: no "official Jupyter news" toast over the outputs;
+- ``README.md`` -- how to install and work, in Korean and English, and which font
+  shows the Korean text on Linux.
 
 No ``autograder``, no mutation catalogue, no ``source/``, no hidden test.
 """
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 from autograder.config import REPO, assignments
+from .lab import NO_NEWS_SETTINGS
 from .release import ReleaseError, build_release, check_release_order
 
 NAME = "nn-from-scratch-student"
@@ -37,7 +42,12 @@ dependencies = ["numpy", "matplotlib", "ipywidgets"]
 
 [tool.setuptools.packages.find]
 include = ["course", "course.*"]
+
+# JupyterLab reads every file of this folder as settings defaults (no news toast).
+[tool.setuptools.data-files]
+"share/jupyter/lab/settings/overrides.d" = ["jupyter/{settings}"]
 """
+SETTINGS = "nn-from-scratch.json"
 
 HOWTO = """\
 # Neural networks from scratch — student bundle / 학생용 묶음
@@ -53,6 +63,9 @@ Assignments in this bundle / 들어 있는 과제: {assignments}
    .venv/bin/pip install -r requirements.txt        # Windows: .venv\\Scripts\\pip install -r requirements.txt
    ```
 3. `.venv/bin/jupyter lab notebooks` 로 JupyterLab을 열고 과제 노트북을 엽니다.
+   한글이 네모(□)로 보이면 한글 글꼴이 없는 것입니다. Linux: `sudo apt-get install fonts-nanum`
+   (Debian, Ubuntu) 또는 `sudo dnf install google-noto-sans-cjk-fonts` (Fedora) 후
+   브라우저를 다시 엽니다. Windows와 macOS에는 한글 글꼴이 들어 있습니다.
 4. 위에서부터 셀을 실행합니다. `# YOUR CODE HERE` 가 있는 곳에서
    `raise NotImplementedError()` 를 지우고 코드를 작성합니다. 함수의 이름, 인자와
    docstring(모든 shape가 적혀 있음)은 그대로 둡니다.
@@ -71,6 +84,10 @@ Assignments in this bundle / 들어 있는 과제: {assignments}
    .venv/bin/pip install -r requirements.txt        # Windows: .venv\\Scripts\\pip install -r requirements.txt
    ```
 3. Start JupyterLab with `.venv/bin/jupyter lab notebooks` and open an assignment.
+   If Korean text shows as empty boxes, the computer has no Korean font. On Linux,
+   `sudo apt-get install fonts-nanum` (Debian, Ubuntu) or
+   `sudo dnf install google-noto-sans-cjk-fonts` (Fedora), then reopen the browser.
+   Windows and macOS have one.
 4. Run the cells from the top. Where you see `# YOUR CODE HERE`, delete
    `raise NotImplementedError()` and write your code. Keep the function's name, arguments and
    docstring (it states every shape).
@@ -108,7 +125,7 @@ def build_bundle(course_dir: Path = REPO, out: Path | None = None,
     unknown = [n for n in names if n not in present]
     if unknown:
         raise ReleaseError(f"no assignment {', '.join(unknown)} in {course_dir / 'source'}")
-    check_release_order(names, course_dir, allow_early)
+    check_release_order(names, course_dir, allow_early, what="bundling")
     out = Path(out).expanduser().resolve() if out else course_dir / "scratch" / NAME
     if out.exists():
         ours = (out / "pyproject.toml").is_file() and \
@@ -121,8 +138,11 @@ def build_bundle(course_dir: Path = REPO, out: Path | None = None,
     build_release(names, out / "notebooks", course_dir)
     shutil.copytree(REPO / "course", out / "course",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    (out / "pyproject.toml").write_text(PYPROJECT.format(name=NAME, version=_version()),
-                                        encoding="utf-8")
+    (out / "pyproject.toml").write_text(
+        PYPROJECT.format(name=NAME, version=_version(), settings=SETTINGS), encoding="utf-8")
+    (out / "jupyter").mkdir()
+    (out / "jupyter" / SETTINGS).write_text(json.dumps(NO_NEWS_SETTINGS, indent=2) + "\n",
+                                            encoding="utf-8")
     pins = (REPO / "requirements-student.txt").read_text(encoding="utf-8")
     (out / "requirements.txt").write_text(
         pins + "# the course package in this folder (checks, figures, widgets, data)\n.\n",

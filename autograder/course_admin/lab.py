@@ -6,7 +6,8 @@ course list). The student's lab turns those off in a configuration directory
 of its own (``JUPYTER_CONFIG_DIR``, which outranks the environment's settings)
 and keeps what helps a student: nbgrader's **Validate** button. The
 assignment list is off too: it needs an nbgrader exchange, which a copy of
-the course does not have. The instructor's lab is JupyterLab as installed, on
+the course does not have; and so is JupyterLab's news feed, whose "official
+Jupyter news" toast covers the outputs a student looks at. The instructor's lab is JupyterLab as installed, on
 the course directory, so formgrader finds its ``nbgrader_config.py``.
 
 Either runs as root only with ``--allow-root``, which is added only for root.
@@ -34,6 +35,13 @@ INSTRUCTOR_LAB_PLUGINS = (
     "@jupyter/nbgrader:assignment-list",
     "@jupyter/nbgrader:menu",
 )
+#: JupyterLab's news feed and update check: its toast asks about "official Jupyter news"
+#: over the first outputs a student looks at.
+NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
+#: The same, as settings (the student bundle installs them as a JupyterLab settings
+#: override, ``share/jupyter/lab/settings/overrides.d/``).
+NO_NEWS_SETTINGS = {"@jupyterlab/apputils-extension:notification":
+                    {"fetchNews": "false", "checkForUpdates": False}}
 
 
 def write_student_config(config_dir: Path) -> Path:
@@ -43,7 +51,8 @@ def write_student_config(config_dir: Path) -> Path:
     server = {"ServerApp": {"jpserver_extensions": {name: False
                                                     for name in INSTRUCTOR_SERVER_EXTENSIONS}}}
     (config_dir / "jupyter_server_config.json").write_text(json.dumps(server, indent=2) + "\n")
-    page = {"disabledExtensions": {name: True for name in INSTRUCTOR_LAB_PLUGINS}}
+    off = INSTRUCTOR_LAB_PLUGINS + (NEWS_PLUGIN,)
+    page = {"disabledExtensions": {name: True for name in off}}
     (config_dir / "labconfig" / "page_config.json").write_text(json.dumps(page, indent=2) + "\n")
     return config_dir
 

@@ -7,7 +7,9 @@ would hand out its answers. :data:`GIVES_AWAY` records which assignment gives
 away which earlier answers, and :func:`release` refuses to release one while
 an assignment it gives away is not yet due by the gradebook's due dates
 (nbgrader's ``Assignment.duedate``); where no due date is set it warns.
-``allow_early`` overrides the refusal.
+``allow_early`` overrides the refusal. A due date that ``python -m autograder due``
+did not set (:mod:`.due_dates`: nbgrader reads ``+0900`` as 900 seconds) cannot be
+trusted to order anything: release refuses it too, saying how to set it.
 """
 from __future__ import annotations
 
@@ -75,25 +77,20 @@ def due_dates(course_dir: Path) -> dict:
     Reads the course's gradebook (``CourseDirectory.db_url``) without creating
     one: a course without a gradebook has no due dates.
     """
-    from nbgrader.api import Gradebook
-    from nbgrader.coursedir import CourseDirectory
+    from .due_dates import stored
 
-    from autograder.config import load_course_config
-
-    config = load_course_config(course_dir)
-    if "root" not in config.CourseDirectory:
-        config.CourseDirectory.root = str(Path(course_dir).resolve())
-    url = CourseDirectory(config=config).db_url
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
-        return {}
-    with Gradebook(url) as gb:
-        return {a.name: a.duedate for a in gb.assignments}
+    return {name: entry.duedate for name, entry in stored(course_dir).items()}
 
 
-def release_problems(names: list[str], dates: dict,
-                     now: datetime.datetime | None = None) -> tuple[list[str], list[str]]:
-    """(refusals, warnings) for releasing ``names`` given the gradebook's ``dates``."""
-    now = now or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+def release_problems(names: list[str], dates: dict, now: datetime.datetime | None = None,
+                     zone: str | None = None) -> tuple[list[str], list[str]]:
+    """(refusals, warnings) for releasing ``names`` given the gradebook's ``dates``
+    (shown in UTC and in the course's ``zone``)."""
+    from .due_dates import describe, shlex_command
+
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    if now.tzinfo is not None:          # the gradebook's dates are naive UTC
+        now = now.astimezone(datetime.timezone.utc).replace(tzinfo=None)
     refusals, warnings = [], []
     for name in names:
         undated, early = [], []
@@ -103,24 +100,40 @@ def release_problems(names: list[str], dates: dict,
             if due is None:
                 undated.append(what)
             elif due > now:
-                early.append(f"{what}, due {due:%Y-%m-%d %H:%M} UTC")
+                early.append(f"{what}, due {describe(due, zone)}")
         if early:
             refusals.append(f"{name} shows working code of {'; '.join(early)}")
         if undated:
             warnings.append(f"{name} shows working code of {'; '.join(undated)}, with no due "
                             f"date in the gradebook: hand {name} out only after "
-                            + ("it is" if len(undated) == 1 else "they are") + " due")
+                            + ("it is" if len(undated) == 1 else "they are") + " due (set "
+                            + ("it" if len(undated) == 1 else "each") + " with `"
+                            + shlex_command("due", "ASSIGNMENT", "WHEN") + "`)")
     return refusals, warnings
 
 
-def check_release_order(names: list[str], course_dir: Path, allow_early: bool = False) -> None:
-    """Refuse (:class:`ReleaseTooEarly`) or warn (on stderr) as :data:`GIVES_AWAY` says."""
-    refusals, warnings = release_problems(names, due_dates(course_dir))
+def check_release_order(names: list[str], course_dir: Path, allow_early: bool = False,
+                        what: str = "releasing") -> None:
+    """Refuse (:class:`ReleaseTooEarly`) or warn (on stderr) as :data:`GIVES_AWAY` says,
+    and refuse due dates that ``due`` did not set (:mod:`.due_dates`)."""
+    from .due_dates import unconfirmed
+
+    involved = set(names) | {e for n in names for e in GIVES_AWAY.get(n, {})}
+    doubtful = unconfirmed(course_dir, involved)
+    if doubtful and not allow_early:
+        raise ReleaseError(f"not {what}: " + "; ".join(doubtful)
+                           + ". (--allow-early releases anyway.)")
+    from .due_dates import course_zone
+
+    refusals, warnings = release_problems(names, due_dates(course_dir),
+                                          zone=course_zone(course_dir))
+    warnings += [f"{what} early (--allow-early) on a due date not confirmed: {d}"
+                 for d in doubtful]
     if refusals and not allow_early:
         raise ReleaseTooEarly(
-            "not releasing: " + "; ".join(refusals)
+            f"not {what}: " + "; ".join(refusals)
             + ". Wait until then, or pass --allow-early to release anyway.")
-    for text in warnings + [f"releasing early (--allow-early): {r}" for r in refusals]:
+    for text in warnings + [f"{what} early (--allow-early): {r}" for r in refusals]:
         print(f"warning: {text}", file=sys.stderr)
 
 

@@ -98,6 +98,22 @@ def precheck(student: str, assignment: str, folder: Path, adef: AssignmentDef, i
     return Outcome(student, assignment, "failed", reason, flags, notes)
 
 
+def _how_to_fix(student: str, assignment: str, expected: list, others: list) -> str:
+    """What the instructor runs to grade a misnamed (or missing) notebook after all."""
+    import shlex
+
+    folder = f"submitted/{student}/{assignment}"
+    again = (f"python -m autograder grade {shlex.quote(assignment)} "
+             f"--student {shlex.quote(student)}")
+    if len(expected) == 1 and len(others) == 1:
+        rename = (f"mv {shlex.quote(f'{folder}/{others[0]}')} "
+                  f"{shlex.quote(f'{folder}/{expected[0]}')}")
+        return (f". If it is the student's work, rename it and grade it again (in the course "
+                f"directory): {rename} && {again}")
+    return (f". Put the student's notebook at {folder}/{expected[0] if expected else '…'} "
+            f"and grade it again: {again}")
+
+
 def _precheck(student, assignment, folder, adef, ignore, flags, notes):
     expected = [f"{nb.name}.ipynb" for nb in adef.notebooks]
     if folder.is_symlink():
@@ -121,7 +137,8 @@ def _precheck(student, assignment, folder, adef, ignore, flags, notes):
     if not present:
         others = [n for n in entries if n.endswith(".ipynb")]
         reason = (f"missing notebook: expected {', '.join(expected)}"
-                  + (f", found {', '.join(others)}" if others else ", found no notebook"))
+                  + (f", found {', '.join(others)}" if others else ", found no notebook")
+                  + _how_to_fix(student, assignment, expected, others))
         return Outcome(student, assignment, "failed", reason, flags, notes)
     missing = [n for n in expected if n not in present]
     if missing:

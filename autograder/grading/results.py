@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -40,6 +41,46 @@ from pathlib import Path
 from autograder.config import REPORTS_DIR
 
 RESULTS_FILE = Path(REPORTS_DIR) / "grade-results.json"
+
+# Flags that name one thing each: a submission can raise dozens of one kind, so the
+# summary groups them under one head ("edited locked cells: a, b, c +4 more").
+_GROUPS = (
+    (re.compile(r"^(edited locked|unlocked|deleted test|deleted locked|duplicated) cell (\S+)$"),
+     "{} cells"),
+    (re.compile(r"^(changed the points) of (\S+)$"), "{} of"),
+    (re.compile(r"^(modifies|redefines) (.+), which the tests use$"), "{} what the tests use"),
+    (re.compile(r"^(replaced) (.+); restored before the tests ran$"),
+     "{} what the tests use (restored before the tests ran)"),
+    (re.compile(r"^(uses) (.+), which can change how the tests run$"),
+     "{} what can change how the tests run"),
+    (re.compile(r"^(ignored) (.+) beside the notebook \(it could shadow an import\)$"),
+     "{} beside the notebook"),
+)
+SUMMARY_LINE = 240       # characters of flags per summary line, at most
+
+
+def compact_flags(flags: list, width: int = SUMMARY_LINE) -> str:
+    """A submission's flags in one line of at most about ``width`` characters: repeats
+    dropped, like flags grouped, long groups and the line cut (the results file keeps all)."""
+    groups: dict = {}
+    unique = list(dict.fromkeys(str(f) for f in flags))
+    for flag in unique:
+        for pattern, head in _GROUPS:
+            m = pattern.match(flag)
+            if m:
+                groups.setdefault(head.format(m.group(1)), []).append(m.group(2))
+                break
+        else:
+            groups.setdefault(flag, [])
+    parts = []
+    for head, items in groups.items():
+        shown = ", ".join(items[:3]) + (f" +{len(items) - 3} more" if len(items) > 3 else "")
+        parts.append(f"{head}: {shown}" if items else head)
+    line = "; ".join(parts)
+    if len(line) > width:
+        many = f"{len(unique)} flag" + ("s" if len(unique) != 1 else "")
+        line = line[:width].rsplit(" ", 1)[0] + f" … (all {many} in {RESULTS_FILE})"
+    return line
 
 
 @dataclass
@@ -104,7 +145,7 @@ class GradeResult:
                 lines.append(f"  STOPPED {o.assignment}/{o.student} "
                              f"({o.score:g}/{o.max_score:g}): {o.reason}")
         for o in self.flagged:
-            lines.append(f"  FLAGGED {o.assignment}/{o.student}: {'; '.join(o.flags)}")
+            lines.append(f"  FLAGGED {o.assignment}/{o.student}: {compact_flags(o.flags)}")
         for what in self.skipped:
             lines.append(f"  SKIPPED {what}")
         if self.sandbox and not self.sandbox.get("ok"):

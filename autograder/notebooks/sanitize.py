@@ -229,7 +229,10 @@ def sanitize_notebook_file(path: Path, extra_roots: list[str] = ()) -> bool:
 
 CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
 DISPLAY = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", re.S)
-INLINE = re.compile(r"(?<![\\$\w])\$(?!\s)([^$\n]+?)(?<![\s\\])\$(?![\w$])")
+# Inline maths: not next to another $ or a backslash, nor glued to ASCII letters or
+# digits ("costs $5 and $10"); Hangul (or any other script) may follow directly, as
+# Korean particles do ("$w_{ij}$는", "$\pm 1000$처럼").
+INLINE = re.compile(r"(?<![\\$A-Za-z0-9_])\$(?!\s)([^$\n]+?)(?<![\s\\])\$(?![A-Za-z0-9_$])")
 
 
 def _mathml(latex: str, display: bool) -> str:

@@ -27,6 +27,11 @@ max_score, status, flags`` (``flags`` joined by ``; `` in the CSV, a list in the
 JSON). A student's whole submission is summed by grouping on student and
 assignment.
 
+Only assignments handed out appear (a ``release/<assignment>/`` folder in the course
+directory, or a submission in the gradebook): ``init`` registers every assignment
+in the gradebook ahead of time, and a column for one not yet released would import
+into the LMS as an assignment nobody can do.
+
 Missing and failed submissions, in every format:
 
 * **not submitted** (the student is in the gradebook, no submission): an
@@ -43,10 +48,11 @@ Missing and failed submissions, in every format:
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from .csvsafe import write_rows
-from .gradebook import Course, collect, reason_of
+from .gradebook import Course, collect, gradebook_problem, reason_of
 
 FORMATS = ("canvas", "moodle", "long", "json")
 CANVAS_FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -63,31 +69,40 @@ def final_score(course: Course, student: str, name: str):
     return round(max(0.0, sub.score - sub.penalty), 4)
 
 
-def canvas_rows(course: Course) -> tuple[list, list]:
-    header = CANVAS_FIXED + list(course.assignments)
+def released(course: Course, course_dir: Path) -> list[str]:
+    """The assignments handed out: released into ``release/``, or submitted by someone."""
+    submitted = {name for (_, name) in course.submissions}
+    return [n for n in course.assignments
+            if n in submitted or (Path(course_dir) / "release" / n).is_dir()]
+
+
+def canvas_rows(course: Course, names: list[str] | None = None) -> tuple[list, list]:
+    names = course.assignments if names is None else names
+    header = CANVAS_FIXED + list(names)
     rows = [["Points Possible", "", "", "", ""]
-            + [course.max_scores.get(n, 0.0) for n in course.assignments]]
+            + [course.max_scores.get(n, 0.0) for n in names]]
     for student in course.students:
         last, first, _ = course.people.get(student, ("", "", ""))
         name = ", ".join(p for p in (last, first) if p) or student
         rows.append([name, course.lms_ids.get(student, ""), student, student, ""]
-                    + [final_score(course, student, n) for n in course.assignments])
+                    + [final_score(course, student, n) for n in names])
     return header, rows
 
 
-def moodle_rows(course: Course) -> tuple[list, list]:
-    header = MOODLE_FIXED + list(course.assignments)
+def moodle_rows(course: Course, names: list[str] | None = None) -> tuple[list, list]:
+    names = course.assignments if names is None else names
+    header = MOODLE_FIXED + list(names)
     rows = []
     for student in course.students:
         last, first, email = course.people.get(student, ("", "", ""))
         rows.append([email, student, first, last]
-                    + [final_score(course, student, n) for n in course.assignments])
+                    + [final_score(course, student, n) for n in names])
     return header, rows
 
 
-def long_rows(course: Course) -> list[dict]:
+def long_rows(course: Course, names: list[str] | None = None) -> list[dict]:
     rows = []
-    for name in course.assignments:
+    for name in course.assignments if names is None else names:
         for student in course.students:
             sub = course.submissions.get((student, name))
             if sub is None:
@@ -113,15 +128,16 @@ def write_exports(course_dir: Path, out_dir: Path | None = None, db_url: str | N
     course = collect(course_dir, db_url)
     out_dir = Path(out_dir).resolve() if out_dir else course_dir / "reports"
     out_dir.mkdir(parents=True, exist_ok=True)
+    names = released(course, course_dir)
     written = {}
     if "canvas" in formats:
-        header, rows = canvas_rows(course)
+        header, rows = canvas_rows(course, names)
         written["canvas"] = write_rows(out_dir / "canvas.csv", header, rows,
                                        encoding="utf-8-sig")
     if "moodle" in formats:
-        header, rows = moodle_rows(course)
+        header, rows = moodle_rows(course, names)
         written["moodle"] = write_rows(out_dir / "moodle.csv", header, rows)
-    rows = long_rows(course) if {"long", "json"} & set(formats) else []
+    rows = long_rows(course, names) if {"long", "json"} & set(formats) else []
     if "long" in formats:
         written["long"] = write_rows(out_dir / "grades-long.csv", LONG_KEYS,
                                      [{**r, "flags": "; ".join(r["flags"])} for r in rows])
@@ -131,21 +147,22 @@ def write_exports(course_dir: Path, out_dir: Path | None = None, db_url: str | N
                                     "columns": LONG_KEYS, "rows": rows},
                                    indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written["json"] = path
-    return {"written": written, "course": course}
+    return {"written": written, "course": course,
+            "unreleased": [n for n in course.assignments if n not in names]}
 
 
 def main(course_dir: Path, out_dir: Path | None, db_url: str | None,
          formats: list[str] | None) -> int:
-    if not Path(course_dir).is_dir():
-        print(f"no course directory at {course_dir}")
-        return 1
-    try:
-        result = write_exports(course_dir, out_dir, db_url, formats or FORMATS)
-    except FileNotFoundError as error:
-        print(error)
-        return 1
+    problem = gradebook_problem(course_dir, db_url)
+    if problem:
+        print(f"python -m autograder export: {problem}", file=sys.stderr)
+        return 2
+    result = write_exports(course_dir, out_dir, db_url, formats or FORMATS)
     for kind, path in result["written"].items():
         print(f"{kind}: {path}")
+    if result["unreleased"]:
+        print(f"left out, not released yet: {', '.join(result['unreleased'])} (no release/ "
+              "folder, no submission)")
     course = result["course"]
     failed = sum(s.status == "failed" for s in course.submissions.values())
     if failed:

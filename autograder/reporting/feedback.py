@@ -65,6 +65,7 @@ from traitlets import Bool, Unicode
 from autograder.config import assignments as course_assignments
 from autograder.stock_nbgrader import nbgrader_env, nbgrader_failed
 
+from .progress import PlainProgress, tqdm_progress  # noqa: F401 - part of this API
 from .redact import HideHiddenTests, _is_test_cell, redact_outputs, secret_lines
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -210,26 +211,32 @@ def run_nbgrader_feedback(course_dir: Path, name: str, student: str | None = Non
 
 def decisions(course_dir: Path, names: list[str], show_hidden_tests: bool = False,
               now=None) -> dict:
-    """assignment -> :class:`autograder.reporting.policy.Decision` (``--show-hidden-tests`` wins)."""
+    """assignment -> :class:`autograder.reporting.policy.Decision` (``--show-hidden-tests`` wins).
+
+    A policy ``"due"`` acts only on a due date that ``python -m autograder due`` set:
+    any other (nbgrader reads ``+0900`` as 900 seconds) raises
+    :class:`~autograder.course_admin.due_dates.UnconfirmedDueDate`, saying how to set it.
+    """
+    from autograder.course_admin import due_dates
+
     from . import policy
 
     rules = policy.load(course_dir)
-    duedates = {}
+    zone = due_dates.course_zone(course_dir)
     try:
-        from .gradebook import course_db_url
-        from nbgrader.api import Gradebook
-
-        with Gradebook(course_db_url(course_dir)) as gb:
-            duedates = {a.name: a.duedate for a in gb.assignments}
-    except Exception:  # noqa: BLE001 - no gradebook yet: no due dates
-        pass
+        entries = due_dates.stored(course_dir)
+    except Exception:  # noqa: BLE001 - no readable gradebook: no due dates
+        entries = {}
     found = {}
     for name in names:
         if show_hidden_tests:
             found[name] = policy.Decision(True, "--show-hidden-tests",
                                           "hidden tests shown (--show-hidden-tests)")
-        else:
-            found[name] = policy.decide(rules, name, duedates.get(name), now)
+            continue
+        if policy.rule_of(rules, name) == "due":
+            due_dates.require_confirmed(course_dir, [name], "writing feedback")
+        entry = entries.get(name)
+        found[name] = policy.decide(rules, name, entry.duedate if entry else None, now, zone)
     return found
 
 
@@ -293,32 +300,12 @@ def generate_feedback(course_dir: Path, names: list[str] | None = None,
         return dict(zip(names, pool.map(one_assignment, names)))
 
 
-def tqdm_progress(**options):
-    """A ``progress`` callback for :func:`generate_feedback` drawing a tqdm bar.
-
-    Returns (callback, bar); close the bar when done.
-    """
-    from tqdm import tqdm
-
-    bar = tqdm(total=0, unit="notebook", desc="feedback", **options)
-
-    def update(name, done, total):
-        if bar.total != total:
-            bar.total = total
-        if name:
-            bar.set_postfix_str(name, refresh=False)
-        bar.update(done - bar.n)
-
-    return update, bar
-
-
 def main(course_dir: Path, names: list[str] | None, show_hidden_tests: bool,
          student: str | None = None, progress: bool | None = None) -> int:
     if not Path(course_dir).is_dir():
         print(f"no course directory at {course_dir}")
         return 1
-    show_bar = sys.stderr.isatty() if progress is None else progress
-    update, bar = tqdm_progress(disable=not show_bar)
+    update, bar = tqdm_progress() if progress is None else tqdm_progress(disable=not progress)
     try:
         summary = generate_feedback(course_dir, names, show_hidden_tests, student,
                                     progress=update)

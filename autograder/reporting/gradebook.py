@@ -21,6 +21,9 @@ from .csvsafe import write_rows
 # here so reading a report does not import the grading machinery.
 RESULTS_FILE = Path(REPORTS_DIR) / "grade-results.json"
 
+# The flag of a submission whose every auto score grading set to 0 (forged verdicts).
+ZEROED_FLAG = "forged verdicts"
+
 CSV_KEYS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
             "email", "raw_score", "late_submission_penalty", "score", "max_score",
             "status", "flags", "reason"]
@@ -39,6 +42,25 @@ def course_db_url(course_dir: Path) -> str:
     if "root" not in config.CourseDirectory:
         config.CourseDirectory.root = str(course_dir)
     return CourseDirectory(config=config).db_url
+
+
+def gradebook_problem(course_dir: Path, db_url: str | None = None) -> str | None:
+    """Why the course's gradebook (or ``db_url``) cannot be read, in a sentence (None when
+    it can): reports are refused with it rather than with nbgrader's or SQLAlchemy's error."""
+    from nbgrader.api import Gradebook
+
+    url = db_url or course_db_url(course_dir)
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        return (f"no gradebook at {url[len('sqlite:///'):]}: nothing graded yet "
+                "(run `python -m autograder grade` first)")
+    try:
+        with Gradebook(url) as gb:
+            gb.assignments
+    except Exception as error:  # noqa: BLE001 - any reason, said in one line
+        shown = url.split("@")[-1] if "@" in url else url      # no password in messages
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        return f"cannot read the gradebook at {shown}: {type(error).__name__}: {first}"[:400]
+    return None
 
 
 def load_grade_results(course_dir: Path) -> list[dict]:
@@ -63,6 +85,13 @@ class Submission:
     status: str = "graded"
     flags: list = field(default_factory=list)
     reason: str = ""
+    zeroed: bool = False              # its auto scores were set to 0 (forged verdicts)
+
+    @property
+    def measures_the_tests(self) -> bool:
+        """Whether its cell scores say what its code did: graded, and not zeroed
+        (pass rates and the item analysis count only these)."""
+        return self.status != "failed" and not self.zeroed and bool(self.cells)
 
 
 @dataclass
@@ -144,6 +173,8 @@ def collect(course_dir: Path, db_url: str | None = None) -> Course:
         if entry.get("sandbox") is False:   # grade --unsandboxed: say so wherever it shows
             sub.flags.append("unsandboxed: graded without OS isolation (grade --unsandboxed)")
         sub.reason = str(entry.get("reason") or "")
+        sub.zeroed = bool(entry.get("zeroed")) or any(f.startswith(ZEROED_FLAG)
+                                                       for f in sub.flags)
         used.append(entry)
     results = used
     return Course(names, students, max_scores, duedates, exercises, people, submissions,

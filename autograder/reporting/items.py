@@ -2,7 +2,9 @@
 
 For every exercise of every assignment, per test cell (``test_<exercise>…``):
 
-* the **pass rate**: graded submissions whose cell earned full marks;
+* the **pass rate**: graded submissions whose cell earned full marks (failed
+  submissions, and those whose scores grading set to zero for forged verdicts, are
+  left out: their cell scores say nothing of their code);
 * the **most common failure messages** with their counts, read from the error
   outputs of the autograded notebooks (``autograded/<student>/<assignment>/``).
   Messages are grouped after :func:`normalise` (floats and long numbers become
@@ -127,7 +129,7 @@ def analyse(course, course_dir: Path, signatures: dict | None = None) -> list[Te
     items = []
     for name in course.assignments:
         graded = [s for s in course.submissions.values()
-                  if s.assignment == name and s.status != "failed" and s.cells]
+                  if s.assignment == name and s.measures_the_tests]
         messages = {}
         for sub in graded:
             folder = course_dir / "autograded" / sub.student / name

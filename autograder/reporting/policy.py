@@ -11,10 +11,11 @@ a course directory's), next to nbgrader's own settings::
     c.FeedbackPolicy.default = "never"           # every other assignment (the default)
 
 Values: ``"never"`` (hidden forever), ``"always"``, ``"due"`` (after the due
-date nbgrader's gradebook holds for the assignment; hidden while it has none),
+date nbgrader's gradebook holds for the assignment, which ``python -m autograder
+due`` must have set: feedback refuses any other; hidden while it has none),
 or an ISO 8601 date or date-time (``2026-12-15``, ``2026-12-15T23:59``,
-with an offset such as ``+09:00``; without one it is UTC, as nbgrader's
-gradebook keeps due dates). ``feedback`` decides per assignment when it runs,
+with an offset such as ``+09:00``; without one it is in the course's zone,
+``c.Course.timezone``, or UTC in a course that sets none). ``feedback`` decides per assignment when it runs,
 prints the policy it applied and writes it at the top of every feedback page.
 ``--show-hidden-tests`` overrides it for one run.
 """
@@ -48,10 +49,15 @@ class Decision:
     text: str          # one sentence for the console and the feedback page
 
 
-def parse_moment(text: str) -> datetime.datetime:
-    """An ISO date or date-time as an aware datetime (UTC when it has no offset)."""
+def parse_moment(text: str, zone: str | None = None) -> datetime.datetime:
+    """An ISO date or date-time as an aware datetime (without an offset: in the course's
+    ``zone`` when it has one, else UTC)."""
     moment = datetime.datetime.fromisoformat(text.strip())
     if moment.tzinfo is None:
+        if zone:
+            from autograder.course_admin.due_dates import zone_info
+
+            return moment.replace(tzinfo=zone_info(zone))
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return moment
 
@@ -67,11 +73,17 @@ def load(course_dir: Path) -> FeedbackPolicy:
     return FeedbackPolicy(config=config)
 
 
+def rule_of(policy: FeedbackPolicy, assignment: str) -> str:
+    """The rule the policy sets for ``assignment``."""
+    return policy.hidden_tests.get(assignment, policy.default).strip() or "never"
+
+
 def decide(policy: FeedbackPolicy, assignment: str, duedate=None,
-           now: datetime.datetime | None = None) -> Decision:
-    """Whether feedback of ``assignment`` shows its hidden tests ``now``, and why."""
+           now: datetime.datetime | None = None, zone: str | None = None) -> Decision:
+    """Whether feedback of ``assignment`` shows its hidden tests ``now``, and why
+    (the moment shown in UTC and, given one, in the course's ``zone``)."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    rule = policy.hidden_tests.get(assignment, policy.default).strip() or "never"
+    rule = rule_of(policy, assignment)
     if rule == "never":
         return Decision(False, rule, "hidden tests not shown (policy: hidden for good)")
     if rule == "always":
@@ -86,12 +98,14 @@ def decide(policy: FeedbackPolicy, assignment: str, duedate=None,
         label = "the due date"
     else:
         try:
-            moment = parse_moment(rule)
+            moment = parse_moment(rule, zone)
         except ValueError:
             raise ValueError(f"FeedbackPolicy for {assignment}: {rule!r} is not 'never', "
                              "'always', 'due' or an ISO date") from None
         label = "a date"
-    when = moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    from autograder.course_admin.due_dates import describe
+
+    when = describe(moment, zone)
     if now >= moment:
         return Decision(True, rule, f"hidden tests shown (policy: hidden until {label}, "
                                     f"{when}, which has passed)")

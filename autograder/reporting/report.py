@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import datetime
 import os
+import sys
 from pathlib import Path
 
 from autograder.config import ASSIGNMENTS, REPORTS_DIR
 from .charts import pass_rate_chart, score_distribution_chart
-from .gradebook import (Course, Submission, collect, reason_of, summarise_flags,
-                        write_grades_csv)
+from .gradebook import (Course, Submission, collect, gradebook_problem, reason_of,
+                        summarise_flags, write_grades_csv)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -37,7 +38,7 @@ def pass_rates(course: Course) -> list[dict]:
     rows = []
     for name in course.assignments:
         graded = [s for (st, a), s in course.submissions.items()
-                  if a == name and s.status != "failed" and s.cells]
+                  if a == name and s.measures_the_tests]
         for exercise, tests in course.exercises.get(name, {}).items():
             passed = sum(all(s.cells.get(t, (0, 1))[0] >= s.cells.get(t, (0, 1))[1]
                              for t in tests) for s in graded)
@@ -68,7 +69,7 @@ LEGEND = [
                   "use; what it changed was put back before the tests ran"),
     ("— not submitted", "the gradebook has the student but no submission"),
     ("pass rate", "submissions whose every test cell of the exercise earned full marks, "
-                  "among the graded ones (failed submissions left out)"),
+                  "among the graded ones (failed and zeroed submissions left out)"),
     ("D (discrimination)", "share of the top 27 % (by score on the rest of the assignment) "
                            "passing the cell minus that of the bottom 27 %: near 1 separates "
                            "strong from weak, near 0 does not, below 0 — check the test; — with "
@@ -191,14 +192,11 @@ def write_report(course_dir: Path, out_dir: Path | None = None,
 
 
 def main(course_dir: Path, out_dir: Path | None = None, db_url: str | None = None) -> int:
-    if not Path(course_dir).is_dir():
-        print(f"no course directory at {course_dir}")
-        return 1
-    try:
-        result = write_report(course_dir, out_dir, db_url)
-    except FileNotFoundError as error:
-        print(error)
-        return 1
+    problem = gradebook_problem(course_dir, db_url)
+    if problem:
+        print(f"python -m autograder report: {problem}", file=sys.stderr)
+        return 2
+    result = write_report(course_dir, out_dir, db_url)
     course, rates = result["course"], result["rates"]
     found = problems(course)
     print(f"grades: {result['csv']}")
