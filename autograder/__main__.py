@@ -86,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "gives away is not due yet")
 
     p = _course_command(commands, "grade", "autograde submitted/ in parallel, each kernel in a "
-                        "sandbox; exit 0 all graded, 1 some failed, 2 nothing could be graded")
+                        "sandbox and each test cell in a judge the student's code cannot reach; "
+                        "exit 0 all graded, 1 some failed, 2 nothing could be graded")
     p.add_argument("--student", action="append", default=None, metavar="ID",
                    help="grade only this student's submissions (repeat for several)")
     p.add_argument("--workers", type=int, default=None, help="default: the number of cores")
@@ -173,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="assignments checked at a time (default: the number of cores)")
 
     _course_command(commands, "points", "the share of each assignment's points that goes to "
-                    "the maths it teaches (at least 75 %) and to contract details")
+                    "the maths it teaches (at least 75 %%) and to contract details")
     _course_command(commands, "sitting", "each notebook's estimated time beside the time it "
                     "states (at most 100 minutes)")
 
