@@ -118,6 +118,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--students", type=int, default=30, help="class size (default 30)")
     p.add_argument("--seed", type=int, default=0,
                    help="the same seed gives the same class (default 0)")
+    p.add_argument("--copiers", type=float, default=0.0, metavar="SHARE",
+                   help="this share of the class (e.g. 0.1) hands in a classmate's solutions, "
+                        "disguised; every other student then writes in a style of their own "
+                        "(default 0: the class as before)")
+
+    p = _course_command(commands, "similarity",
+                        "pairs of submissions whose solutions share unusual code, side by side "
+                        "(for the instructor: pairs to look at, not findings)")
+    p.add_argument("--earlier", default=None, metavar="DIR",
+                   help="also compare with earlier terms' submissions anywhere under DIR "
+                        "(…/<student>/<assignment>/<assignment>.ipynb: a course directory, "
+                        "its submitted/ or autograded/, or a folder of several terms)")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="where similarity.html goes (default: COURSE_DIR/reports)")
+    p.add_argument("--from", dest="folder", choices=["submitted", "autograded"], default=None,
+                   help="read the submissions from this folder (default: submitted/, or "
+                        "autograded/ where there is no submitted/)")
 
     p = commands.add_parser("demo", help="simulate a class, grade it, write feedback and a report",
                             description="Simulate a class, grade it, write feedback and a "
@@ -219,7 +236,12 @@ def main(argv=None) -> int:
         from .config import REPO
         from autograder.quality.simulate import main as simulate
         return simulate(args.course_dir or REPO, args.students, args.seed,
-                        args.assignments or None)
+                        args.assignments or None, args.copiers)
+    elif args.command == "similarity":
+        from .config import REPO
+        from autograder.reporting.similarity import main as similarity
+        return similarity(Path(args.course_dir or REPO), args.assignments or None, args.earlier,
+                          args.out, args.folder)
     elif args.command == "demo":
         from autograder.quality.demo import DemoError, run_demo
         try:

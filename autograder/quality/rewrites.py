@@ -125,7 +125,7 @@ class Expressions(ast.NodeTransformer):
             else:
                 node.keywords.insert(0, ast.keyword("shape", node.args.pop(0)))
         elif isinstance(func, ast.Attribute) and func.attr == "reshape" and not node.keywords \
-                and node.args and self.chance():
+                and node.args and path_of(func.value) not in ("np", "numpy") and self.chance():
             # x.reshape(1, n) <-> x.reshape((1, n))
             if len(node.args) > 1:
                 node.args = [ast.Tuple(node.args, ast.Load())]

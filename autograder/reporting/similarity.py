@@ -11,7 +11,8 @@ any run of ``K + WINDOW - 1`` tokens two streams share leaves a fingerprint in b
 Honest students share a lot: the book's code, its common mistakes, and whatever much of
 the class writes. So a k-gram is *known*, and weighs nothing, when the instructor's
 solution or an entry of the mutation catalogue (its correct alternatives and the
-mistakes it lists) has it, or when more than :data:`COMMON_SHARE` of the submissions do;
+mistakes it lists) has it, or when more than :data:`COMMON_SHARE` of the submissions
+(and more than :data:`COMMON_LEAST`) do;
 otherwise it weighs ``2 / n``, ``n`` being the number of submissions that have it (1
 when only two do). Pairs with a winnowed fingerprint in common that is not known are
 compared k-gram by k-gram: their *shared* weight is that of the k-grams both have; their
@@ -44,8 +45,10 @@ from .similarity_tokens import NOTHING_GIVEN, Given, Tokens, given_by, normalise
 #: Tokens per k-gram, and k-gram hashes per winnowing window.
 K = 14
 WINDOW = 4
-#: Code that more than this share of the submissions has weighs nothing.
+#: Code that more than this share of the submissions has, and more than COMMON_LEAST of
+#: them, weighs nothing (in a small class, three who share code are not "much of it").
 COMMON_SHARE = 0.2
+COMMON_LEAST = 5
 #: An exercise counts in full once a pair shares this much unusual code (in k-grams,
 #: times the share of the rarer solution's unusual code it is).
 FULL = 5.0
@@ -185,7 +188,7 @@ def build_exercise(name: str, docs: dict, references: list,
     for doc in docs.values():
         frequency.update(set(doc.hashes))
     counted = sum(1 for d in docs.values() if d.hashes)
-    ex = Exercise(name, docs, reference, frequency, max(2.0, COMMON_SHARE * counted),
+    ex = Exercise(name, docs, reference, frequency, max(COMMON_LEAST, COMMON_SHARE * counted),
                   given.lines)
     ex.own = {who: sum(ex.weight(h) for h in set(doc.hashes)) for who, doc in docs.items()}
     return ex
@@ -364,8 +367,10 @@ def submissions_folder(course_dir: Path, choice: str | None = None) -> Path:
 
 
 def compare_course(course_dir: Path, names: list | None = None, earlier: Path | None = None,
-                   folder: str | None = None, threshold: float | None = None) -> list:
-    """A :class:`Result` for every assignment (default: all in ``source/``)."""
+                   folder: str | None = None, threshold: float | None = None,
+                   students: set | None = None) -> list:
+    """A :class:`Result` for every assignment (default: all in ``source/``), of every
+    submission on disk (or only ``students``')."""
     from autograder.config import assignments
 
     course_dir = Path(course_dir).resolve()
@@ -375,6 +380,9 @@ def compare_course(course_dir: Path, names: list | None = None, earlier: Path | 
         stubs, references = course_material(course_dir, name)
         wanted = set(stubs) or None
         solutions, unreadable = read_submissions(where, name, wanted)
+        if students is not None:
+            solutions = {s: c for s, c in solutions.items() if s in students}
+            unreadable = [s for s in unreadable if s in students]
         before = read_earlier(Path(earlier), name, wanted) if earlier else {}
         result = compare(name, solutions, stubs, references, before, threshold)
         result.unreadable = unreadable
