@@ -202,20 +202,39 @@ def _while_ready(func, loop) -> bool:
                    for w in written for r in read)
 
 
+def _scalar_accumulators(tree) -> set:
+    """Names only ever set to a number and changed by ``+=`` and the like: for them (and
+    only them; an array changes in place) ``x += v`` and ``x = x + v`` are the same."""
+    stores: dict = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        stores.setdefault(name.id, []).append(_number(node.value)
+                                                              and isinstance(target, ast.Name))
+        elif isinstance(node, (ast.For, ast.With, ast.AnnAssign, ast.NamedExpr)):
+            for name in ast.walk(getattr(node, "target", None) or ast.Module([], [])):
+                if isinstance(name, ast.Name):
+                    stores.setdefault(name.id, []).append(False)
+        elif isinstance(node, ast.arg):
+            stores.setdefault(node.arg, []).append(False)
+    return {name for name, kinds in stores.items() if kinds and all(kinds)}
+
+
 def statements(cell: Cell, p: float) -> None:
     """Name a returned expression, or inline a name into its return; split ``a, b = seq``;
-    ``x += v`` as ``x = x + v`` (where nothing else shares ``x``); ``if a or b: raise``
+    ``x += v`` as ``x = x + v`` (where ``x`` is a number); ``if a or b: raise``
     as two ``if``; ``if c: A else: B`` as ``if not c: B else: A``."""
     rng = cell.rng
-    scope = Scope(cell.tree)
+    scalars = _scalar_accumulators(cell.tree)
     for node, name, block in list(bodies(cell.tree)):
         out, i = [], 0
         while i < len(block):
             stmt = block[i]
             nxt = block[i + 1] if i + 1 < len(block) else None
             if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) \
-                    and scope.expand({stmt.target.id}) == {stmt.target.id} \
-                    and rng.random() < p / 2:
+                    and stmt.target.id in scalars and rng.random() < p / 2:
                 target = stmt.target.id
                 out.append(ast.Assign([ast.Name(target, ast.Store())], ast.BinOp(
                     ast.Name(target, ast.Load()), stmt.op, stmt.value)))
