@@ -193,3 +193,28 @@ def test_nothing_of_it_reaches_students():
     for path in feedback_templates.rglob("*"):
         if path.is_file():
             assert "similar" not in path.read_text("utf-8").lower(), path
+
+
+def test_hostile_submissions_do_not_stop_it(tmp_path):
+    """What a student hands in is read, never run; what cannot be read is named."""
+    shutil.copytree(REPO / "source" / NAME, tmp_path / "source" / NAME)
+    release = nbformat.read(REPO / "release" / NAME / f"{NAME}.ipynb", as_version=4)
+    deep = "def dot(x, y):\n    return " + " + ".join(["x"] * 5000) + "\n"
+    cells = {"deep": deep, "plain": "def dot(x, y):\n    return (x * y).sum()\n"}
+    for student, source in cells.items():
+        nb = nbformat.from_dict(release)
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == "dot":
+                cell.source = source
+        folder = tmp_path / "submitted" / student / NAME
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{NAME}.ipynb")
+    broken = tmp_path / "submitted" / "broken" / NAME
+    broken.mkdir(parents=True)
+    (broken / f"{NAME}.ipynb").write_text('{"cells": [' * 100_000, encoding="utf-8")
+    linked = tmp_path / "submitted" / "linked" / NAME
+    linked.mkdir(parents=True)
+    (linked / f"{NAME}.ipynb").symlink_to(REPO / "source" / NAME / f"{NAME}.ipynb")
+    result = similarity.compare_course(tmp_path, [NAME])[0]
+    assert result.students == 2 and sorted(result.unreadable) == ["broken", "linked"]
+    assert len(result.exercises["dot"].docs["deep"].tokens) > 5000

@@ -292,8 +292,13 @@ def cell_sources(path: Path, exercises: set | None = None) -> dict:
     """exercise -> source of each solution cell of a notebook file."""
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     found = {}
-    for cell in nb.get("cells", []):
-        meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+    cells = nb.get("cells", []) if isinstance(nb, dict) else []
+    for cell in cells if isinstance(cells, list) else []:
+        if not isinstance(cell, dict) or not isinstance(cell.get("metadata"), dict):
+            continue
+        meta = cell["metadata"].get("nbgrader")
+        if not isinstance(meta, dict):
+            continue
         if cell.get("cell_type") == "code" and meta.get("solution"):
             gid = meta.get("grade_id")
             if isinstance(gid, str) and (exercises is None or gid in exercises):
@@ -328,13 +333,15 @@ def read_submissions(folder: Path, name: str, exercises: set | None) -> tuple:
     if not Path(folder).is_dir():
         return solutions, unreadable
     for student_dir in sorted(p for p in Path(folder).iterdir() if p.is_dir()):
-        notebooks = sorted((student_dir / name).glob("*.ipynb")) \
-            if (student_dir / name).is_dir() else []
-        for path in notebooks[:1]:
-            try:
-                solutions[student_dir.name] = cell_sources(path, exercises)
-            except (OSError, ValueError, UnicodeDecodeError):
-                unreadable.append(student_dir.name)
+        path = student_dir / name / f"{name}.ipynb"
+        if not path.exists() and not path.is_symlink():
+            continue
+        try:
+            if path.is_symlink() or not path.is_file():
+                raise ValueError("not a plain file")
+            solutions[student_dir.name] = cell_sources(path, exercises)
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+            unreadable.append(student_dir.name)     # the page names it
     return solutions, unreadable
 
 
@@ -344,15 +351,15 @@ def read_earlier(folder: Path, name: str, exercises: set | None) -> dict:
     ``…/<student>/<name>/<name>.ipynb``, named by its path below ``folder``."""
     found = {}
     folder = Path(folder)
-    for path in sorted(folder.rglob(f"{name}/*.ipynb")):
-        if ".ipynb_checkpoints" in path.parts or path.parent.name != name:
+    for path in sorted(folder.rglob(f"{name}/{name}.ipynb")):
+        if ".ipynb_checkpoints" in path.parts or path.is_symlink():
             continue
         who = path.parent.parent.relative_to(folder).as_posix()
         if who in found or who == ".":
             continue
         try:
             found[who] = cell_sources(path, exercises)
-        except (OSError, ValueError, UnicodeDecodeError):
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
             continue
     return found
 

@@ -39,6 +39,9 @@ TOKEN = re.compile(r"'[^'\n]*'|\"[^\"\n]*\""
                    r"|\d+\.?\d*(?:[eE][-+]?\d+)?j?|\.\d+(?:[eE][-+]?\d+)?j?"
                    r"|[^\W\d]\w*|\*\*=?|//=?|->|[<>=!]=|<<=?|>>=?|:=|[-+*/%@&|^]=|\S")
 
+#: A cell is read up to this many characters (a solution is a few hundred).
+MAX_CHARS = 100_000
+
 #: A string constant that reads as code keeps its text (einsum subscripts, dtypes, keys).
 CODE_LIKE = re.compile(r"[\w,.\->]{1,24}")
 
@@ -264,12 +267,14 @@ def given_by(stub: str) -> Given:
 
 def normalise(source: str, given: Given = NOTHING_GIVEN) -> Tokens:
     """The normalised tokens of one solution cell, what ``given`` gives left out."""
+    source = source[:MAX_CHARS]
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+        emitter = _Emitter(tree, Counter(given.statements), set(given.defs), set(given.names))
+        pairs = emitter.body(tree.body, top=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # Not Python, or nested deeper than a syntax tree can be walked: read it as text.
         return _lexical(source, given)
-    emitter = _Emitter(tree, Counter(given.statements), set(given.defs), set(given.names))
-    pairs = emitter.body(tree.body, top=True)
     return Tokens(tuple(t for t, _ in pairs), tuple(span for _, span in pairs))
 
 
