@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -94,9 +93,9 @@ def test_each_student_writes_in_a_style_of_their_own():
 
 @pytest.fixture(scope="module")
 def measured():
-    start = time.monotonic()
+    start = time.process_time()
     found = bench_similarity.run(n=bench_similarity.STUDENTS, seed=0)
-    return found, time.monotonic() - start
+    return found, time.process_time() - start
 
 
 def test_a_simulated_class_of_60(measured):
@@ -109,13 +108,13 @@ def test_a_simulated_class_of_60(measured):
     listed = sum(m.recall * m.copied / m.precision for m in found if m.precision)
     print(f"{above} of {copied} copied pairs above every other pair of their assignment; "
           f"listed: precision {hits / listed:.0%}, recall {hits / copied:.0%}; "
-          f"{sum(m.seconds for m in found):.1f} s comparing, {seconds:.1f} s with simulating")
+          f"{sum(m.cpu for m in found):.1f} s CPU comparing, {seconds:.1f} s with simulating")
     assert all(m.students == 60 and m.copied >= 5 for m in found)
     # A copy of code with nothing unusual in it looks like honest work: a few copied pairs
     # may rank among honest ones, never many.
     assert above >= 0.9 * copied
     assert hits / listed >= 0.85 and hits / copied >= 0.9
-    assert sum(m.seconds for m in found) < 30
+    assert sum(m.cpu for m in found) < 20       # CPU: a busy machine's wall clock says little
 
 
 # ------------------------------------------------------------ the command and the page

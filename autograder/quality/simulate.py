@@ -300,6 +300,9 @@ def legend(written: list[Simulated], full: bool = False) -> str:
         kinds.setdefault(sub.kind, {}).setdefault(sub.student, None)
         detail.setdefault(sub.student, []).append(sub)
     lines = ["who is who in the simulated class:"]
+    if "copier" in kinds:
+        lines.append("  (a class with copiers: every correct or partly wrong student's code is "
+                     "also rewritten in a style of their own, the same behaviour)")
     for kind in KIND_TEXT:
         if kind not in kinds:
             continue
@@ -307,7 +310,8 @@ def legend(written: list[Simulated], full: bool = False) -> str:
         lines.append(f"  {kind.replace('_', ' ')} ({len(students)}): {KIND_TEXT[kind]}")
         lines.append("    " + " ".join(students))
         if kind == "copier" and not full:
-            lines.append("    " + " ".join(f"{s}<-{detail[s][0].copied_from}" for s in students))
+            lines.append("    " + ", ".join(f"{s} copies {detail[s][0].copied_from}"
+                                          for s in students))
         elif full or kind in ("partly_wrong", "adversarial"):
             for student in students:
                 if full:
