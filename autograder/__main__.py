@@ -239,7 +239,7 @@ def main(argv=None) -> int:
                         args.assignments or None, args.copiers)
     elif args.command == "similarity":
         from .config import REPO
-        from autograder.reporting.similarity import main as similarity
+        from autograder.reporting.similarity_course import main as similarity
         return similarity(Path(args.course_dir or REPO), args.assignments or None, args.earlier,
                           args.out, args.folder)
     elif args.command == "demo":

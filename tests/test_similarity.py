@@ -17,7 +17,7 @@ import pytest
 from autograder.config import REPO
 from autograder.quality import bench_similarity
 from autograder.quality.restyle import disguise, restyle
-from autograder.reporting import similarity
+from autograder.reporting import similarity_course
 from autograder.reporting.similarity_tokens import given_by, normalise
 
 NAME = "01_arrays"
@@ -30,7 +30,7 @@ def tokens(source: str, stub: str = "") -> tuple:
 # ------------------------------------------------------------ what is set aside
 
 def test_what_copying_disguises_is_set_aside():
-    stubs, references = similarity.course_material(REPO, "05_backprop")
+    stubs, references = similarity_course.course_material(REPO, "05_backprop")
     for exercise in ("Affine", "SoftmaxWithLoss", "MatMul"):
         given = given_by(stubs[exercise])
         original = references[exercise][0]
@@ -83,7 +83,7 @@ def test_an_unused_helper_is_set_aside_and_a_used_one_is_not():
 
 
 def test_each_student_writes_in_a_style_of_their_own():
-    _, references = similarity.course_material(REPO, "06_training")
+    _, references = similarity_course.course_material(REPO, "06_training")
     source = references["train"][0]
     versions = {tuple(tokens(restyle(source, random.Random(f"s{k}")))) for k in range(12)}
     assert len(versions) >= 10
@@ -131,7 +131,7 @@ def course(tmp_path_factory):
         folder = root / "submitted" / sub.student / NAME
         folder.mkdir(parents=True)
         (folder / f"{NAME}.ipynb").write_text(nbformat.writes(sub.notebook), encoding="utf-8")
-    top = similarity.compare_course(root, [NAME])[0].pairs[0]
+    top = similarity_course.compare_course(root, [NAME])[0].pairs[0]
     writer = next(s for s in subs if s.student == top.a)
     old = root / "earlier" / "2025-fall" / "submitted" / "alumna" / NAME
     old.mkdir(parents=True)
@@ -167,7 +167,7 @@ def test_the_report_has_the_section(course):
     from autograder.reporting.similarity_page import view
 
     root, subs, _ = course
-    results = similarity.compare_course(root, [NAME], students={s.student for s in subs})
+    results = similarity_course.compare_course(root, [NAME], students={s.student for s in subs})
     students = sorted(s.student for s in subs)
     empty = Course([NAME], students, {NAME: 0.0}, {NAME: None}, {NAME: {}}, {}, {}, [])
     html = render_html(empty, [], "report", similarity=view(results))
@@ -184,7 +184,8 @@ def test_nothing_of_it_reaches_students():
     reporting = REPO / "autograder" / "reporting"
     users = {p.name for p in reporting.rglob("*.py") if "similarity" in p.read_text("utf-8")}
     assert users <= {"similarity.py", "similarity_tokens.py", "similarity_order.py",
-                     "similarity_page.py", "report.py", "__init__.py"}, users
+                     "similarity_course.py", "similarity_page.py", "report.py",
+                     "__init__.py"}, users
     for folder in ("course_admin", "grading", "notebooks"):
         for path in (REPO / "autograder" / folder).rglob("*.py"):
             assert "similarity" not in path.read_text("utf-8"), path
@@ -214,6 +215,6 @@ def test_hostile_submissions_do_not_stop_it(tmp_path):
     linked = tmp_path / "submitted" / "linked" / NAME
     linked.mkdir(parents=True)
     (linked / f"{NAME}.ipynb").symlink_to(REPO / "source" / NAME / f"{NAME}.ipynb")
-    result = similarity.compare_course(tmp_path, [NAME])[0]
+    result = similarity_course.compare_course(tmp_path, [NAME])[0]
     assert result.students == 2 and sorted(result.unreadable) == ["broken", "linked"]
     assert len(result.exercises["dot"].docs["deep"].tokens) > 5000

@@ -24,7 +24,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.config import REPO, assignments
-from autograder.reporting.similarity import compare, course_material
+from autograder.reporting.similarity import compare
+from autograder.reporting.similarity_course import course_material
 from .simulate import synthetic_class, with_copiers
 from .submissions import solution_cells
 

@@ -178,7 +178,7 @@ def write_report(course_dir: Path, out_dir: Path | None = None,
                  db_url: str | None = None) -> dict:
     """Write ``grades.csv`` and ``report.html`` into ``out_dir`` (default: ``<course>/reports``)."""
     from .items import analyse
-    from .similarity import compare_course
+    from .similarity_course import compare_course
     from .similarity_page import view
 
     course_dir = Path(course_dir).resolve()
