@@ -247,7 +247,7 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
     print(f"grades:    {report['csv']}")
     print(f"report:    {report['html']}")
     listed = sum(len(r.flagged) for r in report["similarity"])
-    print(f"similar:   {listed} pairs of solutions to look at (the report's last section)")
+    print(f"similar:   {listed} pairs of solutions to look at (report.html, 'Similar solutions')")
     for kind, path in exports.items():
         print(f"export:    {path} ({kind})")
     print(f"({minutes(clock.elapsed())})")

@@ -218,5 +218,5 @@ def main(course_dir: Path, out_dir: Path | None = None, db_url: str | None = Non
             f"{r['assignment']}·{r['exercise']} {100 * r['rate']:.0f} %" for r in worst))
     print(f"failed or flagged submissions: {len(found)}")
     listed = sum(len(r.flagged) for r in result["similarity"])
-    print(f"pairs of similar solutions to look at: {listed} (the report's last section)")
+    print(f"pairs of similar solutions to look at: {listed} (report.html, 'Similar solutions')")
     return 0
