@@ -24,7 +24,7 @@ import random
 
 from autograder.reporting.similarity_order import Scope, all_effects, reorder
 from . import rewrites
-from .restyle_cell import Cell, bodies, docstring
+from .restyle_cell import Cell, bodies, docstring, walk
 
 NAMES = ["tmp", "res", "acc", "val", "buf", "cur", "aux", "arr", "mat", "vec", "step", "part",
          "gap", "hap", "gyeolgwa", "haeng", "yeol", "kab", "temp", "out_", "r", "s", "z", "q"]
@@ -38,16 +38,19 @@ HELPERS = ["_check", "_helper", "_unused", "_debug", "_noop"]
 def _locals(tree) -> set:
     """Names safe to rename: bound in every function that mentions them, never an
     argument (tests may pass arguments by keyword) nor declared global."""
-    args = {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
-    declared = {name for n in ast.walk(tree) if isinstance(n, (ast.Global, ast.Nonlocal))
+    args = {n.arg for n in walk(tree) if isinstance(n, ast.arg)}
+    declared = {name for n in walk(tree) if isinstance(n, (ast.Global, ast.Nonlocal))
                 for name in n.names}
     ok, bad = set(), set()
-    for func in [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda))]:
-        stored = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)
-                  and isinstance(n.ctx, ast.Store)}
-        for n in ast.walk(func):
+    for func in [n for n in walk(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda))]:
+        stored, seen = set(), set()
+        for n in walk(func):
             if isinstance(n, ast.Name):
-                (ok if n.id in stored else bad).add(n.id)
+                seen.add(n.id)
+                if isinstance(n.ctx, ast.Store):
+                    stored.add(n.id)
+        ok |= seen & stored
+        bad |= seen - stored
     return ok - bad - args - declared
 
 
@@ -56,7 +59,7 @@ def _rename(cell: Cell, share: float) -> None:
     for name in sorted(_locals(cell.tree)):
         if name != "_" and cell.rng.random() < share:
             mapping[name] = cell.fresh([f"{name}_", f"my_{name}", f"{name}2", *NAMES])
-    for node in ast.walk(cell.tree):
+    for node in walk(cell.tree):
         if isinstance(node, ast.Name) and node.id in mapping:
             node.id = mapping[node.id]
 
@@ -74,7 +77,7 @@ def _reorder(cell: Cell, p: float) -> None:
 
 def _comments(text: str, rng: random.Random, share: float) -> str:
     """Comment lines before some statements (never inside a string)."""
-    starts = {stmt.lineno for stmt in ast.walk(ast.parse(text)) if isinstance(stmt, ast.stmt)
+    starts = {stmt.lineno for stmt in walk(ast.parse(text)) if isinstance(stmt, ast.stmt)
               and not isinstance(stmt, (ast.FunctionDef, ast.ClassDef))
               and not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))}
     out = []

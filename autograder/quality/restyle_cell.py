@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import random
+from collections import deque
 
 
 class Cell:
@@ -11,10 +12,14 @@ class Cell:
     def __init__(self, source: str, rng: random.Random):
         self.tree = ast.parse(source)
         self.rng = rng
-        self.used = {n.id for n in ast.walk(self.tree) if isinstance(n, ast.Name)}
-        self.used |= {n.arg for n in ast.walk(self.tree) if isinstance(n, ast.arg)}
-        self.used |= {n.name for n in ast.walk(self.tree)
-                      if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        self.used = set()
+        for n in walk(self.tree):
+            if isinstance(n, ast.Name):
+                self.used.add(n.id)
+            elif isinstance(n, ast.arg):
+                self.used.add(n.arg)
+            elif isinstance(n, (ast.FunctionDef, ast.ClassDef)):
+                self.used.add(n.name)
 
     def fresh(self, pool: list) -> str:
         choices = [n for n in pool if n not in self.used] or [f"v{len(self.used)}"]
@@ -28,9 +33,24 @@ class Cell:
         return ast.unparse(ast.fix_missing_locations(self.tree))
 
 
+def walk(node):
+    """``ast.walk``, the same nodes in the same order, without its generator per node
+    (a simulated class walks its trees a few hundred thousand times)."""
+    todo = deque([node])
+    while todo:
+        node = todo.popleft()
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                todo.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+        yield node
+
+
 def bodies(tree):
     """Every statement list of the tree (function, class, loop and branch bodies)."""
-    for node in ast.walk(tree):
+    for node in walk(tree):
         for name in ("body", "orelse", "finalbody"):
             block = getattr(node, name, None)
             if isinstance(block, list) and block and isinstance(block[0], ast.stmt):

@@ -13,7 +13,7 @@ import random
 
 from autograder.reporting.similarity_order import (IN_PLACE, PURE_METHODS, Scope, all_effects,
                                                    path_of)
-from .restyle_cell import Cell, bodies, docstring
+from .restyle_cell import Cell, bodies, docstring, walk
 
 CONSTANT_NAMES = ["eps", "delta", "tiny", "small", "scale", "h_step", "factor"]
 RESULT_NAMES = ["result", "answer", "ret", "output", "value", "y_out"]
@@ -36,7 +36,7 @@ def _simple(node) -> bool:
     if isinstance(node, ast.Attribute):
         return _simple(node.value)
     if isinstance(node, ast.Subscript):
-        return _simple(node.value) and all(_simple(n) for n in ast.walk(node.slice)
+        return _simple(node.value) and all(_simple(n) for n in walk(node.slice)
                                            if isinstance(n, ast.expr)
                                            and not isinstance(n, (ast.Slice, ast.Tuple)))
     return False
@@ -165,7 +165,7 @@ def while_loops(cell: Cell, p: float) -> None:
     """``for i in range(a, b): ...`` as ``i = a`` / ``while i < b: ...; i += 1`` where
     that is the same: no ``continue``, ``i`` not changed in the loop nor used outside
     it, the bounds not changed in the loop."""
-    for func in [n for n in ast.walk(cell.tree) if isinstance(n, ast.FunctionDef)]:
+    for func in [n for n in walk(cell.tree) if isinstance(n, ast.FunctionDef)]:
         for node, name, block in list(bodies(func)):
             for k, loop in enumerate(block):
                 if not _while_ready(func, loop) or cell.rng.random() >= p:
@@ -187,16 +187,16 @@ def _while_ready(func, loop) -> bool:
             and all(_pure(a) for a in loop.iter.args)):
         return False
     var = loop.target.id
-    inside = {id(n) for n in ast.walk(loop)}
+    inside = {id(n) for n in walk(loop)}
     if any(isinstance(n, ast.Name) and n.id == var and id(n) not in inside
-           for n in ast.walk(func)):
+           for n in walk(func)):
         return False
-    if any(isinstance(n, ast.Continue) for n in ast.walk(ast.Module(loop.body, []))):
+    if any(isinstance(n, ast.Continue) for n in walk(ast.Module(loop.body, []))):
         return False
     # Neither the counter nor what the bounds read may change inside the loop.
     effects = all_effects(ast.Module(loop.body, []), Scope(func))
     written = set().union(*(effects[id(stmt)].writes for stmt in loop.body))
-    read = {path_of(n) for a in loop.iter.args for n in ast.walk(a)
+    read = {path_of(n) for a in loop.iter.args for n in walk(a)
             if isinstance(n, (ast.Name, ast.Attribute)) and path_of(n)} | {var}
     return not any(w == r or w.startswith(r + ".") or r.startswith(w + ".")
                    for w in written for r in read)
@@ -206,15 +206,15 @@ def _scalar_accumulators(tree) -> set:
     """Names only ever set to a number and changed by ``+=`` and the like: for them (and
     only them; an array changes in place) ``x += v`` and ``x = x + v`` are the same."""
     stores: dict = {}
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Assign):
             for target in node.targets:
-                for name in ast.walk(target):
+                for name in walk(target):
                     if isinstance(name, ast.Name):
                         stores.setdefault(name.id, []).append(_number(node.value)
                                                               and isinstance(target, ast.Name))
         elif isinstance(node, (ast.For, ast.With, ast.AnnAssign, ast.NamedExpr)):
-            for name in ast.walk(getattr(node, "target", None) or ast.Module([], [])):
+            for name in walk(getattr(node, "target", None) or ast.Module([], [])):
                 if isinstance(name, ast.Name):
                     stores.setdefault(name.id, []).append(False)
         elif isinstance(node, ast.arg):
@@ -273,7 +273,7 @@ def statements(cell: Cell, p: float) -> None:
                     and all(isinstance(t, ast.Name) for t in stmt.targets[0].elts) \
                     and isinstance(stmt.value, (ast.Name, ast.Attribute)) \
                     and not ({t.id for t in stmt.targets[0].elts}
-                             & {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}) \
+                             & {n.id for n in walk(stmt.value) if isinstance(n, ast.Name)}) \
                     and rng.random() < p:
                 for k, target in enumerate(stmt.targets[0].elts):
                     out.append(ast.Assign([ast.Name(target.id, ast.Store())],
@@ -287,7 +287,7 @@ def statements(cell: Cell, p: float) -> None:
 
 def _pure(node) -> bool:
     """Whether evaluating ``node`` changes nothing and depends on nothing a call changes."""
-    for n in ast.walk(node):
+    for n in walk(node):
         if isinstance(n, (ast.Lambda, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await,
                           ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
                           ast.Starred)):
@@ -321,16 +321,16 @@ def _candidates(stmt) -> list:
         roots = [stmt.test.values[0] if isinstance(stmt.test, ast.BoolOp) else stmt.test]
     else:
         return []
-    impure = [n for root in roots for n in ast.walk(root)
+    impure = [n for root in roots for n in walk(root)
               if isinstance(n, ast.Call) and not _pure_call(n)]
     if len(impure) > 1 or any(isinstance(n, (ast.Lambda, ast.ListComp, ast.GeneratorExp,
                                              ast.DictComp, ast.SetComp, ast.NamedExpr))
-                              for root in roots for n in ast.walk(root)):
+                              for root in roots for n in walk(root)):
         return []
     inside = set()
     for call in impure:
         for arg in [*call.args, *(k.value for k in call.keywords)]:
-            inside |= {id(n) for n in ast.walk(arg)}
+            inside |= {id(n) for n in walk(arg)}
     found = []
 
     def visit(node, top: bool):
@@ -339,7 +339,7 @@ def _candidates(stmt) -> list:
             return
         if not top and isinstance(node, (ast.BinOp, ast.Call, ast.UnaryOp)) and _pure(node) \
                 and (not impure or id(node) in inside) \
-                and any(isinstance(n, ast.Name) for n in ast.walk(node)):
+                and any(isinstance(n, ast.Name) for n in walk(node)):
             found.append(node)
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
@@ -373,8 +373,8 @@ def hoist(cell: Cell, p: float) -> None:
 
 def name_a_constant(cell: Cell, p: float) -> None:
     """In each function, maybe give one small float constant a name of its own."""
-    for func in [n for n in ast.walk(cell.tree) if isinstance(n, ast.FunctionDef)]:
-        values = sorted({n.value for stmt in func.body for n in ast.walk(stmt)
+    for func in [n for n in walk(cell.tree) if isinstance(n, ast.FunctionDef)]:
+        values = sorted({n.value for stmt in func.body for n in walk(stmt)
                          if _number(n) and isinstance(n.value, float)
                          and n.value not in (0.0, 1.0, 0.5, 2.0)}, key=repr)
         if not values or cell.rng.random() >= p:
