@@ -72,10 +72,12 @@ release: $(STAMP)
 	$(BIN)/python -m autograder release
 
 # Stock sequential `nbgrader autograde` against `autograder grade` on one
-# simulated class of 40+ notebooks: identical scores, both wall times, ratio.
+# simulated class of 40+ notebooks: identical scores, both wall times, ratio;
+# then how well and how fast `similarity` finds the copiers of a simulated class of 60.
 bench: $(STAMP)
 	$(BIN)/python -m autograder.quality.bench --profile
 	$(BIN)/python -m autograder.quality.bench_dask
+	$(BIN)/python -m autograder.quality.bench_similarity
 
 # The student bundle (released notebooks, the course package, pinned
 # requirements, a how-to) in scratch/nn-from-scratch-student/ and .zip; for some

@@ -295,7 +295,7 @@ def _run(args, course: Path) -> int:
         return simulate(course, args.students, args.seed, args.assignments or None,
                         args.copiers)
     elif args.command == "similarity":
-        from autograder.reporting.similarity import main as similarity
+        from autograder.reporting.similarity_course import main as similarity
         return similarity(course, args.assignments or None, args.earlier, args.out,
                           args.folder)
     elif args.command in ("points", "sitting"):

@@ -22,6 +22,10 @@ from autograder.stock_nbgrader import generate_release, make_course, read_scores
 
 DEFAULT_DIR = REPO / "scratch" / "demo"
 
+#: A tenth of the demo's class copies a classmate, so the report's similarity section
+#: has pairs to show (every other student then writes in a style of their own).
+COPIERS = 0.1
+
 #: Written into every course directory the demo makes; only such a folder is emptied.
 MARKER = ".autograder-demo"
 MARKER_TEXT = ("This folder is a scratch course made by `python -m autograder demo`.\n"
@@ -199,7 +203,7 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
     grades without bubblewrap (``--unsandboxed``)."""
     from autograder.reporting.export import write_exports
     from autograder.reporting.report import write_report
-    from .simulate import class_mix, legend, simulate
+    from .simulate import class_mix, legend, simulate, with_copiers
 
     course_dir = prepare_scratch(DEFAULT_DIR if course_dir is None else Path(course_dir))
     if sandbox:
@@ -235,7 +239,8 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
             shutil.rmtree(target)
         shutil.copytree(made, target)
     say(f"2/5 simulate: {students} students in {_show(course_dir)}/submitted ...")
-    written = simulate(course, students, seed, names, generate=False)
+    mix = with_copiers(COPIERS)
+    written = simulate(course, students, seed, names, generate=False, mix=mix)
     print(legend(written))
     (course / "simulated-class.txt").write_text(legend(written, full=True) + "\n",
                                                 encoding="utf-8")
@@ -251,12 +256,14 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
     stage("feedback", "5/5 report: grades.csv, report.html and the LMS exports")
     report = write_report(course)
     exports = write_exports(course)["written"]
-    kinds = {s: k.replace("_", " ") for s, k in class_mix(students, seed).items()}
+    kinds = {s: k.replace("_", " ") for s, k in class_mix(students, seed, mix).items()}
     table = score_table(read_scores(course), kinds)
     print(f"\n{table}\n")
     print(f"gradebook: {course / 'gradebook.db'}")
     print(f"grades:    {report['csv']}")
     print(f"report:    {report['html']}")
+    listed = sum(len(r.flagged) for r in report["similarity"])
+    print(f"similar:   {listed} pairs of solutions to look at (report.html, 'Similar solutions')")
     for kind, path in exports.items():
         print(f"export:    {path} ({kind})")
     print(f"({minutes(clock.elapsed())})")

@@ -42,6 +42,22 @@ def small_class(name: str, source_nb, release_nb) -> dict:
 #: The mix of a simulated class: kind -> share of the students.
 MIX = {"correct": 0.5, "partly_wrong": 0.3, "unfilled": 0.1, "adversarial": 0.1}
 
+#: Kinds who write their own code; in a class with copiers each writes in a style of their own.
+WRITERS = ("correct", "partly_wrong")
+
+
+def with_copiers(share: float, mix: dict | None = None) -> dict:
+    """``mix`` (default :data:`MIX`) with ``share`` of the class turned from correct
+    students into copiers. In such a class every correct or partly wrong student writes
+    in a style of their own (:func:`autograder.quality.restyle.restyle`), and each copier
+    hands in a classmate's solutions, disguised (:func:`~autograder.quality.restyle.disguise`)."""
+    mix = dict(mix or MIX)
+    mix["correct"] = mix.get("correct", 0.0) - share
+    if mix["correct"] < 0:
+        raise ValueError(f"copiers' share {share} is more than the correct students' share")
+    mix["copier"] = mix.get("copier", 0.0) + share
+    return mix
+
 #: Ways to cheat the grader, one per adversarial submission. Each comes with a
 #: wrong answer, so a grader that is fooled gives points that were not earned.
 ADVERSARIAL = ("patches-numpy", "rebinds-checks", "edits-test-cell", "deletes-test-cell")
@@ -69,9 +85,10 @@ class Simulated:
     """One simulated submission and what it was built to be."""
     student: str
     assignment: str
-    kind: str           # correct | partly_wrong | unfilled | adversarial
+    kind: str           # correct | partly_wrong | unfilled | adversarial | copier
     detail: str         # which mistakes, alternatives or trick
     notebook: object    # NotebookNode
+    copied_from: str = ""   # a copier's classmate
 
     def text(self) -> str:
         return nbformat.writes(self.notebook)
@@ -82,9 +99,10 @@ def student_ids(n: int) -> list[str]:
     return [f"s{k:0{width}d}" for k in range(1, n + 1)]
 
 
-def class_mix(n: int, seed: int = 0) -> dict:
-    """student id -> kind: the shares of ``MIX`` (each kind at least once from 4 students), shuffled."""
-    counts = {kind: round(share * n) for kind, share in MIX.items()}
+def class_mix(n: int, seed: int = 0, mix: dict | None = None) -> dict:
+    """student id -> kind: the shares of ``mix`` (default :data:`MIX`; each kind at least
+    once from 4 students), shuffled."""
+    counts = {kind: round(share * n) for kind, share in (mix or MIX).items() if share > 0}
     if n >= 4:
         for kind in counts:
             counts[kind] = max(1, counts[kind])
@@ -165,22 +183,32 @@ def adversarial(name: str, source_nb, release_nb, trick: str,
 
 
 def synthetic_class(name: str, source_nb, release_nb, n: int = 30,
-                    seed: int = 0) -> list[Simulated]:
+                    seed: int = 0, mix: dict | None = None) -> list[Simulated]:
     """``n`` submissions of assignment ``name``, the same students and kinds for every assignment.
 
-    Deterministic for ``(n, seed)``: a student's kind comes from :func:`class_mix`,
+    Deterministic for ``(n, seed, mix)``: a student's kind comes from :func:`class_mix`,
     the mistakes, alternatives and tricks from a generator seeded with the
-    seed, the student and the assignment.
+    seed, the student and the assignment. A ``mix`` with copiers (:func:`with_copiers`)
+    gives every writer a style of their own and every copier a classmate to copy.
     """
-    out, tricks = [], 0
-    for student, kind in class_mix(n, seed).items():
+    kinds = class_mix(n, seed, mix)
+    copying = "copier" in kinds.values()
+    out, tricks, written = [], 0, {}
+    for student, kind in kinds.items():
         rng = random.Random(f"{seed}:{student}:{name}")
+        if kind == "copier":
+            out.append(None)    # once every writer has written
+            continue
         if kind == "correct":
             sources, detail = _alternatives(name, source_nb, rng)
+            if copying:
+                sources = _own_style(sources, seed, student, name)
             nb = fill(release_nb, sources)
             detail = ", ".join(detail) or "reference solution"
         elif kind == "partly_wrong":
             sources, detail = _mistakes(name, source_nb, rng, rng.randint(1, 3))
+            if copying:
+                sources = _own_style(sources, seed, student, name)
             nb = fill(release_nb, sources)
             detail = ", ".join(detail)
         elif kind == "unfilled":
@@ -190,8 +218,37 @@ def synthetic_class(name: str, source_nb, release_nb, n: int = 30,
             trick = ADVERSARIAL[(tricks + ASSIGNMENT_OFFSET.get(name, 0)) % len(ADVERSARIAL)]
             tricks += 1
             nb, detail = adversarial(name, source_nb, release_nb, trick, rng)
+        if kind in WRITERS:
+            written[student] = sources
         out.append(Simulated(student, name, kind, detail, nb))
+    for k, (student, kind) in enumerate(kinds.items()):
+        if kind == "copier":
+            out[k] = copier(name, release_nb, student, written, seed)
     return out
+
+
+def _own_style(sources: dict, seed: int, student: str, name: str) -> dict:
+    """Each exercise rewritten in ``student``'s own style (same behaviour)."""
+    from .restyle import restyle
+
+    rng = random.Random(f"{seed}:{student}:{name}:style")
+    return {exercise: restyle(text, rng) for exercise, text in sources.items()}
+
+
+def copier(name: str, release_nb, student: str, written: dict, seed: int) -> Simulated:
+    """A student who hands in a classmate's solutions (the same classmate in every
+    assignment), disguised: renamed variables, new comments, independent lines
+    reordered, a helper that does nothing."""
+    from .restyle import disguise
+
+    writers = sorted(written)
+    if not writers:
+        raise ValueError("a copier needs a classmate who writes: the mix has none")
+    friend = random.Random(f"{seed}:{student}:copies").choice(writers)
+    rng = random.Random(f"{seed}:{student}:{name}:disguise")
+    sources = {exercise: disguise(text, rng) for exercise, text in written[friend].items()}
+    return Simulated(student, name, "copier", f"copies {friend}, disguised",
+                     fill(release_nb, sources), friend)
 
 
 # Rotates the tricks across assignments, so every trick meets every notebook.
@@ -200,7 +257,7 @@ ASSIGNMENT_OFFSET = {"01_arrays": 0, "02_forward": 1, "03_loss": 2, "04_gradient
 
 
 def simulate(course_dir, n: int = 30, seed: int = 0, names: list[str] | None = None,
-             generate: bool = True) -> list[Simulated]:
+             generate: bool = True, mix: dict | None = None) -> list[Simulated]:
     """Write a synthetic class into ``course_dir/submitted/<student>/<assignment>/``.
 
     ``generate`` runs ``nbgrader generate_assignment`` first (which also
@@ -216,7 +273,7 @@ def simulate(course_dir, n: int = 30, seed: int = 0, names: list[str] | None = N
                    else course_dir / "release" / name)
         release_nb = nbformat.read(release / f"{name}.ipynb", as_version=4)
         source_nb = nbformat.read(course_dir / "source" / name / f"{name}.ipynb", as_version=4)
-        for sub in synthetic_class(name, source_nb, release_nb, n, seed):
+        for sub in synthetic_class(name, source_nb, release_nb, n, seed, mix):
             submit(course_dir, sub.student, name, text=sub.text())
             written.append(sub)
     return written
@@ -230,6 +287,8 @@ KIND_TEXT = {
     "unfilled": "the released notebook handed in as it is",
     "adversarial": "one catalogued mistake plus a trick to fool the grader ("
                    + ", ".join(ADVERSARIAL) + ")",
+    "copier": "a classmate's solutions, disguised (renamed variables, new comments, "
+              "independent lines reordered, a helper that does nothing)",
 }
 
 
@@ -241,13 +300,19 @@ def legend(written: list[Simulated], full: bool = False) -> str:
         kinds.setdefault(sub.kind, {}).setdefault(sub.student, None)
         detail.setdefault(sub.student, []).append(sub)
     lines = ["who is who in the simulated class:"]
-    for kind in MIX:
+    if "copier" in kinds:
+        lines.append("  (a class with copiers: every correct or partly wrong student's code is "
+                     "also rewritten in a style of their own, the same behaviour)")
+    for kind in KIND_TEXT:
         if kind not in kinds:
             continue
         students = list(kinds[kind])
         lines.append(f"  {kind.replace('_', ' ')} ({len(students)}): {KIND_TEXT[kind]}")
         lines.append("    " + " ".join(students))
-        if full or kind in ("partly_wrong", "adversarial"):
+        if kind == "copier" and not full:
+            lines.append("    " + ", ".join(f"{s} copies {detail[s][0].copied_from}"
+                                          for s in students))
+        elif full or kind in ("partly_wrong", "adversarial"):
             for student in students:
                 if full:
                     lines.extend(f"    {student}  {s.assignment:<13} {s.detail}"
@@ -266,9 +331,10 @@ def _short(sub: Simulated) -> str:
     return ",".join(wrong)
 
 
-def main(course_dir, n: int = 30, seed: int = 0, names: list[str] | None = None) -> int:
+def main(course_dir, n: int = 30, seed: int = 0, names: list[str] | None = None,
+         copiers: float = 0.0) -> int:
     """The CLI: simulate, then print who is who."""
-    written = simulate(course_dir, n, seed, names)
+    written = simulate(course_dir, n, seed, names, mix=with_copiers(copiers) if copiers else None)
     print(f"{len(written)} submissions of {n} students in "
           f"{Path(course_dir).resolve() / 'submitted'}")
     print(legend(written, full=True))

@@ -16,7 +16,9 @@ gradebook does not hold (a student since removed, an old run) is ignored.
   distribution of every assignment, the pass rate of every exercise, the item
   analysis of every test cell (:mod:`autograder.reporting.items`), one line per failed
   or flagged submission with its reason and a link to the student's feedback,
-  the score table, a legend and the date.
+  the score table, the pairs of similar solutions to look at
+  (:mod:`autograder.reporting.similarity`, read from the submissions themselves), a
+  legend and the date.
 """
 from __future__ import annotations
 
@@ -76,6 +78,9 @@ LEGEND = [
                            "fewer than 10 graded submissions"),
     ("catalogued mistake", "a failure message the mutation catalogue's entry produces in the "
                            "same test cell (autograder/catalogue/signatures.json)"),
+    ("similar solutions", "pairs whose solutions share code that is unusual in the class "
+                          "(docs/similarity.md): a reason to look, not a finding; for the "
+                          "instructor only"),
 ]
 
 
@@ -145,8 +150,9 @@ def _stale_signatures(names: list[str]) -> list[str]:
 
 def render_html(course: Course, rates: list[dict], title: str, items: list | None = None,
                 links: dict | None = None, generated: datetime.datetime | None = None,
-                stale_signatures: list[str] = ()) -> str:
-    """The report page (``templates/report.html.j2``)."""
+                stale_signatures: list[str] = (), similarity: dict | None = None) -> str:
+    """The report page (``templates/report.html.j2``); ``similarity`` is the view of
+    :func:`autograder.reporting.similarity_page.view`, shown as a section of its own."""
     links = links or {}
     subs = list(course.submissions.values())
     found = problems(course)
@@ -166,13 +172,15 @@ def render_html(course: Course, rates: list[dict], title: str, items: list | Non
                    "all_flags": s.flags, "link": links.get((s.student, s.assignment))}
                   for s in found],
         items=items or [], by_exercise=by_exercise, stale_signatures=list(stale_signatures),
-        table=_score_table(course, links), legend=LEGEND)
+        table=_score_table(course, links), legend=LEGEND, sim=similarity)
 
 
 def write_report(course_dir: Path, out_dir: Path | None = None,
                  db_url: str | None = None) -> dict:
     """Write ``grades.csv`` and ``report.html`` into ``out_dir`` (default: ``<course>/reports``)."""
     from .items import analyse
+    from .similarity_course import compare_course
+    from .similarity_page import view
 
     course_dir = Path(course_dir).resolve()
     out_dir = Path(out_dir).resolve() if out_dir else course_dir / REPORTS_DIR
@@ -181,14 +189,15 @@ def write_report(course_dir: Path, out_dir: Path | None = None,
     rates = pass_rates(course)
     items = analyse(course, course_dir)
     stale = _stale_signatures(course.assignments)
+    similar = compare_course(course_dir, course.assignments, students=set(course.students))
     csv_path = write_grades_csv(course, out_dir / "grades.csv")
     html_path = out_dir / "report.html"
     html_path.write_text(render_html(course, rates, f"Grade report — {course_dir.name}", items,
                                      feedback_links(course, course_dir, out_dir),
-                                     stale_signatures=stale),
+                                     stale_signatures=stale, similarity=view(similar)),
                          encoding="utf-8")
     return {"csv": csv_path, "html": html_path, "course": course, "rates": rates,
-            "items": items}
+            "items": items, "similarity": similar}
 
 
 def main(course_dir: Path, out_dir: Path | None = None, db_url: str | None = None) -> int:
@@ -206,4 +215,6 @@ def main(course_dir: Path, out_dir: Path | None = None, db_url: str | None = Non
         print("hardest exercises: " + ", ".join(
             f"{r['assignment']}·{r['exercise']} {100 * r['rate']:.0f} %" for r in worst))
     print(f"failed or flagged submissions: {len(found)}")
+    listed = sum(len(r.flagged) for r in result["similarity"])
+    print(f"pairs of similar solutions to look at: {listed} (report.html, 'Similar solutions')")
     return 0
