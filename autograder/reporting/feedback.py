@@ -161,6 +161,7 @@ class SafeFeedback(Preprocessor):
                     except MissingEntry:
                         pass
         redact_outputs(nb, secret_lines(source_nb, hidden_sources, visible))
+        _shorten_code(nb)
         sanitize_notebook(nb, [str(course_dir)])
         for cell in nb.cells:
             if cell.cell_type == "markdown":
@@ -172,6 +173,25 @@ class SafeFeedback(Preprocessor):
                                      [str(r) for r in entry.get("restored") or []]),
         }
         return nb, resources
+
+
+CODE_SHOWN = 20_000      # characters of a code cell a feedback page shows
+LINE_SHOWN = 2_000       # characters of one line of code
+
+
+def _shorten_code(nb) -> None:
+    """A code cell far longer than any answer (a 200 000-term expression, say) is shown cut:
+    highlighting it would cost minutes for one page, and the student has it anyway."""
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.source
+        if len(source) <= CODE_SHOWN and all(len(l) <= LINE_SHOWN for l in source.split("\n")):
+            continue
+        lines = [line if len(line) <= LINE_SHOWN else line[:LINE_SHOWN] + " …"
+                 for line in source[:CODE_SHOWN].split("\n")]
+        cell.source = "\n".join(lines) + (
+            f"\n# ··· this cell is {len(source):,} characters long: the rest is not shown here ···")
 
 
 def graded_students(course_dir: Path, name: str) -> list[str]:
