@@ -215,22 +215,6 @@ def test_notebook_time_limit(tmp_path):
     assert any("time limit" in e for e in EVENTS)
 
 
-def test_honest_notebooks_earn_full_marks_unflagged(tmp_path):
-    """The source notebook of every assignment, graded with its tests in the judge: full
-    marks, no flag, no reason."""
-    from autograder.stock_nbgrader import submit
-
-    names = assignments()
-    course = make_course(tmp_path / "course", names)
-    for name in names:
-        generate_release(course, name)
-        submit(course, "honest", name, REPO / "source" / name / f"{name}.ipynb")
-    result = grade(course, names, 2, 300, 2048, progress=False)
-    got = {(o.assignment, o.score, o.max_score, tuple(o.flags)) for o in result.outcomes}
-    assert all(score == most and not flags for _, score, most, flags in got), \
-        (got, [o.reason for o in result.outcomes])
-
-
 def _cli(*args) -> int:
     from autograder.__main__ import main
     return main(["grade", *args])
