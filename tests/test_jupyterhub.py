@@ -2,8 +2,8 @@
 real Unix users, students in headless Chromium, the instructor on the command line.
 
 One module-scoped setup, as root (CI runs as root): the test creates an instructor, two
-students and their group (and removes them after), starts the hub, and the instructor
-releases ``01_arrays``. Then, in order:
+students, their group and a user outside the course (and removes them after), starts the
+hub, and the instructor releases ``01_arrays``. Then, in order:
 
 1. each student logs in, fetches ``01_arrays`` from nbgrader's Assignment List, writes
    exercises (kim all three, lee only ``dot``), presses Validate and submits;
@@ -13,7 +13,12 @@ releases ``01_arrays``. Then, in order:
 3. each student fetches their feedback and reads their own score in it;
 4. as each student's Unix user, nothing of the others or of the instructor can be read,
    and the students' environment has ``course`` and not ``autograder``;
-5. the instructor logs in and finds formgrader with the course.
+5. only the instructor and the students' group log in; the instructor finds formgrader
+   with the course.
+
+Before it, without root or a hub: the configuration template renders to Python, plain HTTP
+stays on loopback, ``grade``'s precheck keeps the exchange's secret (and only a plain one),
+and nbgrader's ``release_feedback`` gets past a hand-placed submission.
 """
 from __future__ import annotations
 
@@ -40,7 +45,7 @@ import pytest
 from autograder.config import REPO
 from autograder.quality.submissions import reference_sources
 from browser import chromium
-from browser.student import Student
+from browser.hub_user import HubUser
 
 PROF, KIM, LEE = "nnhub-prof", "nnhub-kim", "nnhub-lee"
 OUTSIDER = "nnhub-out"          # a Unix user of the machine, not in the course
@@ -55,6 +60,7 @@ COURSE_COPY = HUB_DIR / "course-as-init-made-it"
 SOLUTIONS = reference_sources(nbformat.read(REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
                                             as_version=4))
 WRITES = {KIM: list(SOLUTIONS), LEE: ["dot"]}     # one student finishes, one does not
+FORMGRADER = f"/user/{PROF}/formgrader"
 
 
 _START = time.monotonic()
@@ -247,93 +253,6 @@ def term(tmp_path_factory):
         record.unlink()
 
 
-# -- a user at the hub, in the browser ------------------------------------------------
-
-_PANEL_READY = """(name) => { const p = window.jupyterapp.shell.currentWidget;
-    return p && p.context && p.context.path.endsWith(name) && p.context.isReady
-           && p.content && p.content.widgets.length > 0; }"""
-
-
-class HubUser:
-    """A student (or the instructor) in their own browser: the hub's login page, their
-    JupyterLab, nbgrader's Assignment List (the Nbgrader menu, its buttons)."""
-
-    def __init__(self, page, term: Term, user: str):
-        self.page, self.term, self.user = page, term, user
-        self.lab = Student(page, self)          # JupyterLab actions shared with tests/browser
-
-    def lab_url(self, path: str = "") -> str:
-        return f"{self.term.url}/user/{self.user}/lab"
-
-    def log_in(self, then: str | None = None) -> None:
-        """The hub's login page, then JupyterLab; or, asked for another page of their
-        server (``then``, e.g. formgrader), that page, through the hub's Launch Server."""
-        self.page.goto(f"{self.term.url}{then or '/hub/login'}")
-        self.page.fill("#username_input", self.user)
-        self.page.fill("#password_input", self.term.passwords[self.user])
-        self.page.click("#login_submit")
-        if then:
-            self.page.click("#start")
-            self.page.wait_for_url(lambda url: "/hub/" not in url and then in url,
-                                   timeout=180_000)
-        else:
-            self.page.wait_for_url(f"**/user/{self.user}/lab**", timeout=180_000)
-            self.page.wait_for_selector(".jp-LabShell", timeout=120_000)
-
-    def assignment_list(self) -> None:
-        tab = self.page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text="Assignments")
-        if tab.count():
-            tab.first.click()
-            self.page.click("#refresh_assignments_list")
-        else:
-            self.page.click(".lm-MenuBar-item:has-text('Nbgrader')")
-            self.page.click("#jp-mainmenu-nbgrader >> text=Assignment List")
-
-    def fetch(self) -> None:
-        self.assignment_list()
-        self.page.click("#released_assignments_list button:has-text('Fetch')")
-        self.page.wait_for_selector("#fetched_assignments_list .list_item")
-
-    def open_notebook(self) -> None:
-        """The notebook's link in the Assignment List's downloaded assignment."""
-        self.page.click("#fetched_assignments_list a.assignment-notebooks-link")
-        self.page.click(f"#fetched_assignments_list .nested_list_item a:has-text('{ASSIGNMENT}')")
-        self.page.wait_for_function(_PANEL_READY, arg=f"{ASSIGNMENT}.ipynb", timeout=60_000)
-
-    def write(self, exercises: list[str]) -> None:
-        """Type each exercise's solution into its cell, then save (Ctrl+S)."""
-        ids = self.page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets"
-                                 ".map(c => (c.model.getMetadata('nbgrader') || {}).grade_id)")
-        for name in exercises:
-            written = self.lab.write_in_cell(ids.index(name), SOLUTIONS[name])
-            assert written.strip() == SOLUTIONS[name].strip()
-        self.page.keyboard.press("Escape")
-        self.page.keyboard.press("Control+s")
-        self.page.wait_for_function("() => !window.jupyterapp.shell.currentWidget"
-                                    ".context.model.dirty", timeout=30_000)
-
-    def validate(self) -> dict:
-        result = self.lab.press_validate()
-        self.lab.dismiss_dialog()
-        return result
-
-    def submit(self) -> None:
-        self.assignment_list()
-        self.page.click("#fetched_assignments_list button:has-text('Submit')")
-        self.page.wait_for_selector("#submitted_assignments_list .list_item", timeout=60_000)
-
-    def feedback_text(self) -> str:
-        """Fetch Feedback, follow its "view feedback" link, open the page there."""
-        self.assignment_list()
-        self.page.click("#submitted_assignments_list button:has-text('Fetch Feedback')")
-        self.page.click("#submitted_assignments_list a:has-text('view feedback')")
-        page = self.page.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html").first
-        page.dblclick()
-        body = self.page.frame_locator(".jp-HTMLViewer iframe").locator("body")
-        body.wait_for()
-        return body.inner_text()
-
-
 @pytest.fixture(scope="module")
 def driver(term):
     from playwright.sync_api import sync_playwright
@@ -342,26 +261,40 @@ def driver(term):
         yield playwright
 
 
+class Browsers:
+    """One Chromium per user (own cookies), opened on first use. Logging in starts that
+    user's server; :meth:`start` lets it start while others work."""
+
+    def __init__(self, term: Term, driver, folders):
+        self.term, self.driver, self.folders = term, driver, folders
+        self.users, self.contexts, self.waiting = {}, [], {}
+
+    def start(self, name: str, then: str | None = None) -> None:
+        context = chromium.launch(self.driver, self.folders.mktemp(f"chromium-{name}"))
+        context.set_default_timeout(60_000)
+        self.contexts.append(context)
+        page = context.pages[0] if context.pages else context.new_page()
+        self.users[name] = HubUser(page, self.term.url, name, self.term.passwords[name],
+                                   ASSIGNMENT)
+        self.users[name].start_log_in(then)
+        self.waiting[name] = then
+
+    def __call__(self, name: str, then: str | None = None) -> HubUser:
+        if name not in self.users:
+            self.start(name, then)
+        if name in self.waiting:
+            self.users[name].wait_logged_in(self.waiting.pop(name))
+            step(f"{name} logged in")
+        return self.users[name]
+
+
 @pytest.fixture(scope="module")
 def browser(term, driver, tmp_path_factory):
-    """user -> HubUser, each in a Chromium of their own (own cookies), opened on first use."""
-    opened, contexts = {}, []
-
-    def user(name: str, then: str | None = None) -> HubUser:
-        if name not in opened:
-            context = chromium.launch(driver, tmp_path_factory.mktemp(f"chromium-{name}"))
-            context.set_default_timeout(60_000)
-            contexts.append(context)
-            page = context.pages[0] if context.pages else context.new_page()
-            opened[name] = HubUser(page, term, name)
-            opened[name].log_in(then)
-            step(f"{name} logged in")
-        return opened[name]
-
+    browsers = Browsers(term, driver, tmp_path_factory)
     try:
-        yield user
+        yield browsers
     finally:
-        for context in contexts:
+        for context in browsers.contexts:
             context.close()
 
 
@@ -369,6 +302,28 @@ def _gradebook_scores() -> dict:
     data = json.loads((COURSE / "reports" / "grade-results.json").read_text())
     return {e["student"]: (e["score"], e["max_score"]) for e in data["submissions"]
             if e["assignment"] == ASSIGNMENT}
+
+
+# -- the hub's configuration, without a hub --------------------------------------------
+
+def test_the_configuration_template_is_python_and_plain_http_stays_on_loopback(tmp_path):
+    from string import Template
+
+    from autograder.course_admin import hub
+
+    values = {key: repr(f"/x/{key}") for key in (
+        "hub_dir", "course_id", "course_dir", "instructor", "students_group", "student_env",
+        "instructor_env", "instructor_config", "proxy", "bind_url", "hub_bind_url",
+        "proxy_api_url", "ssl_cert", "ssl_key")}
+    text = Template(hub.TEMPLATE.read_text(encoding="utf-8")).substitute(values)
+    compile(text, "jupyterhub_config.py", "exec")
+    assert "$" not in text
+    for ip, cert, refused in (("127.0.0.1", "", False), ("::1", "", False),
+                              ("localhost", "", False), ("0.0.0.0", "", True),
+                              ("10.1.2.3", "", True), ("0.0.0.0", "/etc/hub.pem", False)):
+        problem = hub._plain_http_problem(hub.Hub(tmp_path, "prof", "nn-students", ip=ip,
+                                                  ssl_cert=cert))
+        assert bool(problem) == refused, (ip, cert, problem)
 
 
 # -- feedback that reaches students, without a hub ------------------------------------
@@ -437,12 +392,16 @@ def test_release_feedback_releases_the_others_past_a_hand_placed_submission(tmp_
 # -- the term ------------------------------------------------------------------------
 
 def test_students_fetch_write_validate_and_submit(browser):
+    # Everyone logs in at once, as a class does; servers start while the first one works.
+    for name in (KIM, LEE):
+        browser.start(name)
+    browser.start(PROF, FORMGRADER)
     for name in (KIM, LEE):
         student = browser(name)
         student.fetch()
         student.open_notebook()
         step(f"{name} fetched and opened")
-        student.write(WRITES[name])
+        student.write({exercise: SOLUTIONS[exercise] for exercise in WRITES[name]})
         step(f"{name} wrote")
         result = student.validate()
         step(f"{name} validated")
@@ -541,7 +500,7 @@ def test_students_read_nothing_of_others_or_of_the_instructor(term, browser):
 
 
 def test_instructor_finds_formgrader_with_the_course(browser, term):
-    prof = browser(PROF, f"/user/{PROF}/formgrader")
+    prof = browser(PROF, FORMGRADER)
     prof.page.wait_for_selector(f"text={ASSIGNMENT}", timeout=60_000)
     assert "Manage Assignments" in prof.page.inner_text("body")
 

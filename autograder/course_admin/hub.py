@@ -241,6 +241,9 @@ def build_envs(hub: Hub, teacher, say, rebuild: bool = False) -> None:
     os.chown(instructor_env, 0, teacher.pw_gid)
     instructor_env.chmod(0o750)
     hub.path("student-env").chmod(0o755)
+    if not hub_env.world_usable(hub.path("student-env", "bin", "python")):
+        raise HubError(f"students cannot reach {hub.path('student-env')}: choose a --hub-dir "
+                       f"every user may enter (default {DEFAULT_HUB_DIR})")
 
 
 def configure_envs(hub: Hub, course_id: str, exchange: Path) -> None:
