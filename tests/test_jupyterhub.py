@@ -486,7 +486,8 @@ def test_students_read_nothing_of_others_or_of_the_instructor(term, browser):
                    COURSE / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
                    COURSE / "feedback" / other / ASSIGNMENT / f"{ASSIGNMENT}.html",
                    REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
-                   REPO / "autograder" / "catalogue", HUB_DIR / "state"]
+                   REPO / "autograder" / "catalogue", HUB_DIR / "state",
+                   HUB_DIR / "repository" / "source"]
         done = as_user(name, str(term.env_bin("student") / "python"), "-c", PROBE,
                        str(exchange), *map(str, private))
         assert done.returncode == 0, done.stderr

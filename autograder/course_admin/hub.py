@@ -4,8 +4,9 @@ It sets up, then starts, a JupyterHub in which real Unix users log in with their
 passwords (PAM):
 
 - **the instructor** (one Unix user, who owns the course directory) gets JupyterLab
-  on the course directory from the course's own environment: formgrader, nbgrader's
-  commands and ours (``grade``, ``feedback``, ``report``, ``export``);
+  on the course directory from an environment with all of ``requirements.txt``
+  (:mod:`.hub_env`): formgrader, nbgrader's commands and ours (``grade``,
+  ``feedback``, ``report``, ``export``);
 - **the students** (the members of one Unix group) get JupyterLab in their home
   from an environment of their own (:mod:`.hub_env`): the ``course`` package,
   nbgrader's Assignment List (fetch, submit, fetch feedback) and Validate button,
@@ -16,7 +17,8 @@ nbgrader's exchange (``HUB_DIR/exchange``, written into the course's
 ``nbgrader_config.py`` and the students' environment) with the course's folder in it
 owned by the instructor, created before any student could claim it; who may read
 what (the course directory 0700, each student's home 0700, the repository closed to
-everyone but the instructor); and the hub's own state, readable by root alone.
+students, the instructor's copy of it theirs alone); and the hub's own state, readable
+by root alone.
 
 The hub runs as root (PAM reads ``/etc/shadow``; each server starts as its user),
 in the foreground: Ctrl-C stops it and every user's server. ``docs/jupyterhub.md``
@@ -155,37 +157,17 @@ def secure_course(hub: Hub, teacher, say) -> str:
     return str(course_id)
 
 
-def secure_repository(teacher, students, say) -> None:
-    """Close the repository (``source/``, the catalogue, scratch courses) to students;
-    the instructor's environment reads the course's packages from it."""
-    for folder in REPO.parents:
-        if not _mode(folder) & 0o001 and os.stat(folder).st_uid != teacher.pw_uid:
-            raise HubError(f"{teacher.pw_name} cannot enter {folder}, so cannot reach "
-                           f"the course's packages in {REPO}")
-    info = os.stat(REPO)
+def close_repository(students, say) -> None:
+    """Close the repository (``source/``, the catalogue, scratch courses) to students:
+    everything the hub's users run comes from ``HUB_DIR``."""
     student_gids = {s.pw_gid for s in students} | {
         g.gr_gid for g in grp.getgrall() if set(g.gr_mem) & {s.pw_name for s in students}}
-    mode, changes = _mode(REPO), []
-    if mode & 0o007:
-        mode &= ~0o007
-        changes.append("others may not enter")
-    if info.st_uid != teacher.pw_uid:
-        # The instructor enters through the group: theirs, if no student is in it.
-        if teacher.pw_gid in student_gids:
-            raise HubError(f"the instructor's group (gid {teacher.pw_gid}) has students in "
-                           f"it; give {REPO} to {teacher.pw_name} or to a group of "
-                           f"instructors")
-        if info.st_gid != teacher.pw_gid:
-            os.chown(REPO, -1, teacher.pw_gid)
-            changes.append(f"group {grp.getgrgid(teacher.pw_gid).gr_name}")
-        mode = (mode | 0o050) & ~0o020
-    elif info.st_gid in student_gids:
+    mode = _mode(REPO) & ~0o007
+    if os.stat(REPO).st_gid in student_gids:
         mode &= ~0o070
     if mode != _mode(REPO):
         REPO.chmod(mode)
-        changes.append(f"mode {mode:04o}")
-    if changes:
-        say(f"{REPO} closed to students: {', '.join(changes)}")
+        say(f"{REPO} is now mode {mode:04o}: students cannot enter it")
 
 
 def secure_homes(students, say) -> None:
@@ -227,16 +209,22 @@ def set_exchange(hub: Hub, course_id: str, teacher) -> Path:
 
 def build_envs(hub: Hub, teacher, say, rebuild: bool = False) -> None:
     """The students' and the instructor's environments, made again when what they are
-    made from (the requirements, the ``course`` package) changed."""
+    made from (the requirements, the ``course`` package) changed; and the instructor's
+    copy of the repository, made afresh."""
     python = hub_env.shared_python()
-    for kind, build in (("student", hub_env.student_env),
-                        ("instructor", hub_env.instructor_env)):
-        target, want = hub.path(f"{kind}-env"), hub_env.fingerprint(kind, python)
+    repository = hub_env.copy_repository(hub.path("repository"))
+    for kind, build, where in (("student", hub_env.student_env, REPO),
+                               ("instructor", hub_env.instructor_env, repository)):
+        target, want = hub.path(f"{kind}-env"), hub_env.fingerprint(kind, python, where)
         stamp = target / ".nn-hub-fingerprint"
         if rebuild or not stamp.is_file() or stamp.read_text() != want:
             say(f"making the {kind} environment {target} (Python {python})")
-            build(target, python)
+            build(target, python, *([repository] if kind == "instructor" else []))
             _write_fresh(stamp, want)
+    for folder, dirs, files in os.walk(repository):
+        for name in [folder, *(os.path.join(folder, f) for f in dirs + files)]:
+            os.chown(name, teacher.pw_uid, teacher.pw_gid, follow_symlinks=False)
+    repository.chmod(0o700)
     instructor_env = hub.path("instructor-env")
     os.chown(instructor_env, 0, teacher.pw_gid)
     instructor_env.chmod(0o750)
@@ -314,7 +302,7 @@ def prepare(hub: Hub, say=print, rebuild: bool = False) -> Path:
                        f"{DEFAULT_HUB_DIR})")
     teacher, students = users(hub)
     course_id = secure_course(hub, teacher, say)
-    secure_repository(teacher, students, say)
+    close_repository(students, say)
     secure_homes(students, say)
     hub.hub_dir.mkdir(parents=True, exist_ok=True)
     hub.hub_dir.chmod(0o755)

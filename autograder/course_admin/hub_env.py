@@ -14,8 +14,10 @@ what the pins leave open, and links from its cache, so a rebuild takes seconds):
   and the ``course`` package built as the student bundle builds it. No
   ``autograder``, no catalogue, no ``source/``;
 - the **instructor environment**: ``requirements.txt``, as ``make venv`` installs
-  it (the course's own packages editable, so read from the repository, which only
-  the instructor may enter).
+  it, the course's own packages editable from the instructor's copy of the repository
+  (:func:`copy_repository`: the packages and what they read, ``source/`` and the
+  requirements among it), so that the repository itself may stay where only root
+  reaches it, closed to students.
 """
 from __future__ import annotations
 
@@ -33,6 +35,11 @@ from autograder.config import REPO
 
 #: Besides requirements-student.txt, at requirements.txt's pins: the student's server.
 STUDENT_EXTRA = ("nbgrader", "jupyterhub")
+#: What of the repository the instructor's copy holds: the course's packages and what
+#: they read by path (the README for check-tests' figure, pyproject.toml to install).
+REPOSITORY_PARTS = ("autograder", "course", "source", "release", "docs", "README.md",
+                    "pyproject.toml", "requirements.txt", "requirements-student.txt",
+                    "nbgrader_config.py")
 
 
 class EnvError(RuntimeError):
@@ -84,9 +91,10 @@ def pins(names) -> list[str]:
     return [found[n] for n in names]
 
 
-def fingerprint(kind: str, python: str) -> str:
-    """What an environment is made from: a change means it must be made again."""
-    digest = hashlib.sha256(f"{kind} {python} {REPO}\n".encode())
+def fingerprint(kind: str, python: str, where: Path = REPO) -> str:
+    """What an environment is made from (``where``: the repository or the copy it is
+    installed from): a change means it must be made again."""
+    digest = hashlib.sha256(f"{kind} {python} {where}\n".encode())
     for name in ("requirements.txt", "requirements-student.txt", "pyproject.toml"):
         digest.update((REPO / name).read_bytes())
     if kind == "student":           # a copy of the course package, not a link to it
@@ -148,9 +156,30 @@ def student_env(target: Path, python: str) -> Path:
     return Path(target)
 
 
-def instructor_env(target: Path, python: str) -> Path:
-    """The instructor's environment: requirements.txt, as ``make venv`` installs it."""
+def copy_repository(target: Path) -> Path:
+    """The parts of the repository the instructor's environment installs and reads,
+    copied afresh into ``target`` (what else is there, the instructor's, stays)."""
+    target = Path(target)
+    target.mkdir(exist_ok=True)
+    for part in REPOSITORY_PARTS:
+        src, dst = REPO / part, target / part
+        if dst.is_dir() and not dst.is_symlink():
+            shutil.rmtree(dst)
+        elif dst.exists() or dst.is_symlink():
+            dst.unlink()
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns(
+                "__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info"))
+        elif src.is_file():
+            shutil.copy2(src, dst)
+    return target
+
+
+def instructor_env(target: Path, python: str, repository: Path) -> Path:
+    """The instructor's environment: requirements.txt as ``make venv`` installs it, the
+    course's packages editable from ``repository`` (:func:`copy_repository`)."""
     env_python = _new_venv(Path(target), python)
-    _uv("pip", "install", "--quiet", "--python", env_python, "-r", "requirements.txt")
+    _uv("pip", "install", "--quiet", "--python", env_python, "-r", "requirements.txt",
+        cwd=repository)
     _open_to_all(Path(target))
     return Path(target)
