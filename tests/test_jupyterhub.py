@@ -148,7 +148,12 @@ def _remove_users() -> None:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        deadline = time.monotonic() + 10          # userdel refuses a user still running
+        while _processes_of(uid) and time.monotonic() < deadline:
+            time.sleep(0.1)
         subprocess.run(["userdel", "-r", user], capture_output=True)
+    for user in (PROF, KIM, LEE, OUTSIDER):
+        shutil.rmtree(Path("/home") / user, ignore_errors=True)   # left by a killed run
     subprocess.run(["groupdel", GROUP], capture_output=True)
 
 
@@ -246,7 +251,8 @@ def term(tmp_path_factory):
             try:
                 hub.wait(timeout=60)
             except subprocess.TimeoutExpired:
-                hub.kill()
+                os.killpg(hub.pid, signal.SIGKILL)       # the hub and its proxy
+                hub.wait(timeout=10)
         _remove_users()
         os.chown(REPO, -1, repo["gid"])
         os.chmod(REPO, repo["mode"])
