@@ -344,6 +344,9 @@ def main(hub: Hub, allow_http: bool = False, rebuild: bool = False) -> int:
     problem = None if allow_http else _plain_http_problem(hub)
     if bool(hub.ssl_cert) != bool(hub.ssl_key):
         problem = "--ssl-cert and --ssl-key go together"
+    # What the hub makes for everyone (environments, settings) must be readable by
+    # everyone whatever umask sudo passes on; private folders get their modes explicitly.
+    os.umask(0o022)
     try:
         if problem:
             raise HubError(problem)
