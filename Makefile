@@ -14,7 +14,8 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # rendering them: no one looks, and it is a third of a notebook's run time.
 HEADLESS := MPLBACKEND=Agg
 
-.PHONY: venv demo demo-needs test check-tests release student-bundle lab lab-instructor clean bench
+.PHONY: venv demo demo-needs test check-tests release student-bundle lab lab-instructor clean \
+        bench hub hub-proxy
 
 venv: $(STAMP)
 
@@ -55,7 +56,7 @@ demo: demo-needs $(STAMP)
 # 2 and 3 run side by side: much of the suite waits (deliberate timeouts, the
 # browser, servers starting), so together they keep both cores busy.
 # The catalogue's matrix is printed when both are done.
-test: $(STAMP)
+test: $(STAMP) hub-proxy
 	$(HEADLESS) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env source
 	@mkdir -p artifacts
 	@$(BIN)/python -m autograder check-tests > artifacts/check-tests.log 2>&1 & catalogue=$$!; \
@@ -94,6 +95,32 @@ lab: $(STAMP)
 
 lab-instructor: $(STAMP)
 	$(BIN)/python -m autograder lab --instructor
+
+# The course on JupyterHub on this machine, as root (docs/jupyterhub.md):
+#   sudo make hub INSTRUCTOR=prof COURSE=/home/prof/nn2027 [STUDENTS_GROUP=nn-students]
+#                 [HUB_ARGS="--ip 0.0.0.0 --ssl-cert … --ssl-key …"]
+INSTRUCTOR ?=
+COURSE ?=
+STUDENTS_GROUP ?= nn-students
+HUB_ARGS ?=
+hub: $(STAMP) hub-proxy
+	@test -n "$(INSTRUCTOR)" -a -n "$(COURSE)" || \
+	    { echo "usage: sudo make hub INSTRUCTOR=unix-user COURSE=/path/to/course (docs/jupyterhub.md)"; exit 2; }
+	@test -x $(PROXY) || command -v configurable-http-proxy >/dev/null || \
+	    { echo "make hub: configurable-http-proxy is missing: apt-get install npm, then make hub again"; exit 2; }
+	$(BIN)/python -m autograder hub --instructor "$(INSTRUCTOR)" --course-dir "$(COURSE)" \
+	    --students-group "$(STUDENTS_GROUP)" $(HUB_ARGS)
+
+# JupyterHub's proxy, from npm into the venv (pinned: 4.6.3 runs on Debian's Node 18 as
+# on 20; 5.x needs Node 22). Without npm, tests/test_jupyterhub.py skips and says why.
+PROXY_VERSION := 4.6.3
+PROXY := $(VENV)/proxy/node_modules/.bin/configurable-http-proxy
+hub-proxy: $(VENV)/proxy/.installed-$(PROXY_VERSION)
+$(VENV)/proxy/.installed-$(PROXY_VERSION):
+	@if command -v npm >/dev/null; then \
+	    npm install --prefix $(VENV)/proxy --no-save --no-audit --no-fund --omit=dev --loglevel=error \
+	        configurable-http-proxy@$(PROXY_VERSION) && touch $@; \
+	else echo "note: no npm, so no configurable-http-proxy: JupyterHub cannot start here (apt-get install npm)"; fi
 
 # Everything the tools generate (release/ is generated too, but committed).
 clean:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 #: Commands that make their folder; every other course command needs an existing course.
-CREATES_ITS_FOLDER = {"init", "demo"}
+CREATES_ITS_FOLDER = {"init", "demo", "hub"}
 COURSE_DIR_HELP = ("course directory, relative to the current folder (default: the current "
                    "folder when it holds nbgrader_config.py, else the repository root)")
 
@@ -185,6 +185,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--instructor", action="store_true",
                    help="the instructor's lab: the course folder, formgrader, Create Assignment")
     p.add_argument("--course-dir", default=None, metavar="DIR", help=COURSE_DIR_HELP)
+    p = commands.add_parser("hub", help="the course on JupyterHub on this machine: real Unix "
+                            "users, nbgrader's exchange (run as root)",
+                            description="Set up and start JupyterHub for a term of the course "
+                                        "on this machine (docs/jupyterhub.md).")
+    p.add_argument("--course-dir", required=True, metavar="DIR",
+                   help="the instructor's course directory (set up with `init` if missing)")
+    p.add_argument("--instructor", required=True, metavar="USER",
+                   help="the Unix user who teaches: owns the course, gets formgrader")
+    p.add_argument("--students-group", default="nn-students", metavar="GROUP",
+                   help="the Unix group whose members are the students (default nn-students)")
+    p.add_argument("--hub-dir", default=None, metavar="DIR",
+                   help="the hub's folder: environments, exchange, state "
+                        "(default /srv/nn-from-scratch-hub)")
+    p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--ssl-cert", default="", metavar="FILE", help="TLS certificate (PEM)")
+    p.add_argument("--ssl-key", default="", metavar="FILE", help="its private key (PEM)")
+    p.add_argument("--allow-http", action="store_true",
+                   help="listen on a non-loopback address without TLS (only behind an HTTPS "
+                        "proxy)")
+    p.add_argument("--rebuild-envs", action="store_true",
+                   help="rebuild the students' and the instructor's environments")
     return parser
 
 
@@ -231,6 +253,12 @@ def main(argv=None) -> int:
             print(f"python -m autograder demo: {error}", file=sys.stderr)
             return 2
         return 0
+    if args.command == "hub":        # makes (and owns) its course directory itself
+        from autograder.course_admin import hub
+        return hub.main(hub.Hub(Path(args.course_dir), args.instructor, args.students_group,
+                                Path(args.hub_dir) if args.hub_dir else hub.DEFAULT_HUB_DIR,
+                                args.ip, args.port, args.ssl_cert, args.ssl_key),
+                        allow_http=args.allow_http, rebuild=args.rebuild_envs)
     from autograder.course_admin.course_dir import SelectionError, resolve
     from autograder.course_admin.due_dates import UnconfirmedDueDate
     from .config import missing_config_note

@@ -7,8 +7,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # built once, and the workers take modules in collection order (--no-loadscope-reorder).
 # The longest modules go first, so that neither worker is left alone with one at the end.
 SLOWEST_FIRST = ["browser/test_student_view.py", "test_grade_dask.py", "test_attacks.py",
-                 "test_grade.py", "test_assignments.py", "test_student_bundle.py",
-                 "test_feedback_report.py", "test_grade_postgres.py", "test_workflow.py"]
+                 "test_grade.py", "test_jupyterhub.py", "test_assignments.py",
+                 "test_student_bundle.py", "test_feedback_report.py", "test_grade_postgres.py",
+                 "test_workflow.py"]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import fnmatch
 import functools
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +68,7 @@ class Task:
     timestamp: str | None
     flags: list
     notes: list
+    secret: str | None = None       # submission_secret.txt, written back beside the notebooks
 
 
 def _timestamp(folder: Path, notes: list, flags: list) -> str | None:
@@ -82,6 +85,38 @@ def _timestamp(folder: Path, notes: list, flags: list) -> str | None:
     except Exception:  # noqa: BLE001 - any garbage
         flags.append("unreadable timestamp.txt ignored (graded as if on time)")
         return None
+
+
+SECRET_MAX_BYTES = 1024    # nbgrader's exchange writes 128 hex digits
+
+
+def _secret(folder: Path, notes: list) -> str | None:
+    """``submission_secret.txt`` exactly as nbgrader's exchange wrote it, or None.
+
+    ``release_feedback`` files a student's feedback under a hash of this secret, and
+    the student's ``fetch_feedback`` finds it with the copy in their own cache, so it
+    goes into ``autograded/`` unchanged, as stock autograde copies it. Read without
+    following a link, only from a regular file, at most ``SECRET_MAX_BYTES``."""
+    try:
+        fd = os.open(folder / "submission_secret.txt",
+                     os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        fd = None
+    raw = None
+    if fd is not None:
+        with os.fdopen(fd, "rb") as fh:
+            if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raw = fh.read(SECRET_MAX_BYTES + 1)
+    try:
+        if raw and len(raw) <= SECRET_MAX_BYTES:
+            return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    notes.append("ignored submission_secret.txt (not a short text file): "
+                 "nbgrader release_feedback cannot hand this student their feedback")
+    return None
 
 
 def precheck(student: str, assignment: str, folder: Path, adef: AssignmentDef, ignore: list):
@@ -125,7 +160,7 @@ def _precheck(student, assignment, folder, adef, ignore, flags, notes):
         return Outcome(student, assignment, "failed",
                        f"{', '.join(links)} is a symbolic link, not a submitted file", flags, notes)
     present = [name for name in expected if (folder / name).is_file()]
-    ignore = set(ignore) | {"timestamp.txt"}
+    ignore = set(ignore) | {"timestamp.txt", "submission_secret.txt"}
     for name in entries:
         if name in expected or any(fnmatch.fnmatch(name, pat) for pat in ignore):
             continue
@@ -172,7 +207,8 @@ def _precheck(student, assignment, folder, adef, ignore, flags, notes):
                            notes)
         flags += tamper_flags(nb, nbdef)
         notebooks[path.name] = writes_once(nb)
-    return Task(student, assignment, notebooks, _timestamp(folder, notes, flags), flags, notes)
+    return Task(student, assignment, notebooks, _timestamp(folder, notes, flags), flags, notes,
+                _secret(folder, notes))
 
 
 def _check_cell(cell) -> None:

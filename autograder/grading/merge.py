@@ -5,9 +5,9 @@ process alone.
 it is used; :func:`merge` then writes it through nbgrader's ``Gradebook`` API
 exactly as ``SaveAutoGrades`` would (auto scores, needs-manual-grade, "No
 response." comments, late penalties, timestamp) and writes the autograded
-notebooks, beside the course's own non-notebook source files and
-``timestamp.txt``, as stock ``autograde`` leaves them. A failed submission gets auto
-score 0 and needs-manual-grade on every cell.
+notebooks, beside the course's own non-notebook source files, ``timestamp.txt``
+and ``submission_secret.txt``, as stock ``autograde`` leaves them. A failed submission
+gets auto score 0 and needs-manual-grade on every cell.
 """
 from __future__ import annotations
 
@@ -127,6 +127,10 @@ def _write_autograded(course, task, notebooks: dict, dest: Path) -> None:
         (dest / Path(name).name).write_text(sanitized_text(text), encoding="utf-8")
     if task.timestamp:
         (dest / "timestamp.txt").write_text(task.timestamp, encoding="utf-8")
+    if task.secret:
+        # Byte for byte (no newline translation): nbgrader hashes it to file the feedback.
+        with open(dest / "submission_secret.txt", "w", encoding="utf-8", newline="") as out:
+            out.write(task.secret)
 
 
 def failure_reason(answer: dict) -> str:
