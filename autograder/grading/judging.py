@@ -193,7 +193,7 @@ class Judge:
                 ready, _, _ = select.select([self.sock], [], [], left)
                 if ready:
                     break
-            header, _ = wire.recv_frame(self.sock)
+            header, _ = wire.recv_frame(self.sock, in_turn=False)
         except (OSError, wire.WireError) as exc:
             raise JudgeError(f"the tests' judge broke off ({exc})") from None
         outputs = header.get("outputs")

@@ -224,7 +224,7 @@ def main(argv: list[str]) -> None:
     path = argv[0]
     worker = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     worker.connect(path)
-    header, _ = wire.recv_frame(worker)
+    header, _ = wire.recv_frame(worker, in_turn=False)
     judge = Judge(header.get("setup", {}))
     while True:
         try:
@@ -235,7 +235,7 @@ def main(argv: list[str]) -> None:
             return
         kernel = socket.socket(fileno=fds[0]) if fds else None
         try:
-            header, _ = wire.recv_frame(worker)
+            header, _ = wire.recv_frame(worker, in_turn=False)
         except wire.WireError:
             return
         judge.peer.sock = kernel

@@ -67,12 +67,23 @@ def _read(sock: socket.socket, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def recv_frame(sock: socket.socket) -> tuple[dict, list]:
-    body, head_len = struct.unpack(">QI", _read(sock, 12))
+def recv_frame(sock: socket.socket, in_turn: bool = True) -> tuple[dict, list]:
+    """The next message. ``in_turn``: the other side sends nothing more until we answer
+    (judge and agent), so a message is all there is to read, and most arrive whole in one
+    read -- one system call instead of three. The worker may send its next message before
+    the judge has read this one: there, read exactly what the frame says."""
+    first = sock.recv(1 << 16) if in_turn else _read(sock, 12)
+    if not first:
+        raise PeerGone("the other side closed the connection")
+    if len(first) < 12:
+        first += _read(sock, 12 - len(first))
+    body, head_len = struct.unpack(">QI", first[:12])
     if body > MAX_FRAME or head_len > MAX_HEADER or head_len + 4 > body:
         raise WireError(f"a message of {body} bytes (at most {MAX_FRAME})")
-    head = _read(sock, head_len)
-    rest = _read(sock, body - 4 - head_len)
+    if len(first) > 8 + body:
+        raise WireError("more than one message at once")
+    data = first[12:] + _read(sock, 8 + body - len(first))
+    head, rest = data[:head_len], data[head_len:]
     try:
         header = json.loads(head)
     except (ValueError, RecursionError) as exc:
