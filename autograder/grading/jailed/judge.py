@@ -184,16 +184,18 @@ class Judge:
     def _resolve(self, tree) -> None:
         """Bind the cell's free names that the judge has not defined to the kernel's."""
         wanted = (_free_names(tree) | self.peer.exercises) - set(vars(builtins))
-        for name in sorted(wanted):
-            if name in self.namespace and name not in self.from_kernel:
+        wanted = sorted(n for n in wanted if n not in self.namespace or n in self.from_kernel)
+        if not wanted or self.peer.sock is None:
+            return
+        found = self.peer.request({"op": "get_many", "names": wanted})   # one turn for all
+        if not isinstance(found, dict):
+            return
+        for name in wanted:
+            if name not in found:
+                if name in self.from_kernel:
+                    self.namespace.pop(name, None)
                 continue
-            if self.peer.sock is None:
-                continue
-            try:
-                value = self.peer.request({"op": "get", "name": name})
-            except NameError:
-                self.namespace.pop(name, None) if name in self.from_kernel else None
-                continue
+            value = found[name]
             if isinstance(value, Remote) and not value._info.get("name"):
                 value._info["name"] = name
             self.namespace[name] = value

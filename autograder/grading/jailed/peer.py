@@ -138,6 +138,14 @@ class Peer(Values):
         target = self._own(header.get("h"))
         if op == "get":
             return self.lookup(str(header.get("name")))
+        if op == "get_many":     # the names of these that are defined, and their values
+            found = {}
+            for name in header.get("names", [])[:1000]:
+                try:
+                    found[str(name)] = self.lookup(str(name))
+                except NameError:
+                    pass
+            return found
         self.allowed(op, target, header)
         if op == "call":
             return self.call(target, args, kwargs, header, extra)
