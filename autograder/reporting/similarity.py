@@ -23,8 +23,8 @@ unusual code, :data:`FULL` k-grams' worth or more, scores 1; sharing part of it 
 much less. A pair's score is the sum over the assignment's exercises -- how many
 exercises' worth of unusual code the two share -- so that one exercise two students
 happened to write alike counts for at most one.
-Pairs scoring :data:`THRESHOLD` or more (a quarter of the exercises where that is more)
-are the ones the page lists to look at.
+Pairs scoring :data:`THRESHOLD` or more (a quarter of the exercises where that is more,
+four fifths of them where that is less) are the ones the page lists to look at.
 
 A submission of an earlier term (``--earlier DIR``) counts like the class's own in how
 common code is, and is paired with this term's submissions only.
@@ -56,11 +56,16 @@ FULL = 5.0
 #: over many exercises).
 THRESHOLD = 1.5
 THRESHOLD_SHARE = 0.25
+#: ... but never more than this share of them: an assignment of one exercise (07_autograd)
+#: could never reach 1.5.
+THRESHOLD_MOST = 0.8
 
 
 def threshold_for(exercises: int, threshold: float | None = None) -> float:
     """The score from which an assignment's pairs are listed."""
-    return threshold if threshold is not None else max(THRESHOLD, THRESHOLD_SHARE * exercises)
+    if threshold is not None:
+        return threshold
+    return min(max(THRESHOLD, THRESHOLD_SHARE * exercises), THRESHOLD_MOST * max(1, exercises))
 
 # ------------------------------------------------------------ fingerprints
 
