@@ -16,6 +16,7 @@ import math
 import matplotlib.pyplot as plt
 
 from course.plots.autograd import draw_value_graph
+from course.widgets.stepper import stepper
 
 
 def _exp(v):
@@ -152,9 +153,7 @@ def value_graph_explorer(Value=None, expression: str | None = None):
                               description="expression", layout=widgets.Layout(width="480px"))
     sliders = [widgets.FloatSlider(min=-3.0, max=3.0, step=0.25, continuous_update=False,
                                    layout=widgets.Layout(width="300px")) for _ in range(3)]
-    step = widgets.IntSlider(value=0, min=0, max=1, description="step")
-    back = widgets.Button(description="◀ back")
-    forward = widgets.Button(description="next ▶")
+    step, back, forward = stepper(widgets)
     out = widgets.Output()
     busy = {"setting": False}
 
@@ -184,13 +183,6 @@ def value_graph_explorer(Value=None, expression: str | None = None):
         busy["setting"] = False
         redraw()
 
-    def move(delta):
-        def handler(_button):
-            step.value = min(step.max, max(step.min, step.value + delta))
-        return handler
-
-    back.on_click(move(-1))
-    forward.on_click(move(+1))
     choice.observe(choose, names="value")
     step.observe(redraw, names="value")
     for slider in sliders:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from course.plots.backprop import draw_scalar_graph
+from course.widgets.stepper import stepper
 
 
 def scalar_graph_steps(x: float, y: float, z: float) -> list[dict]:
@@ -65,9 +66,7 @@ def graph_stepper(x: float = 2.0, y: float = -3.0, z: float = 4.0):
 
     boxes = [widgets.FloatText(value=v, description=name, layout=widgets.Layout(width="160px"))
              for name, v in (("x", x), ("y", y), ("z", z))]
-    back = widgets.Button(description="◀ back")
-    forward = widgets.Button(description="next ▶")
-    step = widgets.IntSlider(value=0, min=0, max=5, description="step")
+    step, back, forward = stepper(widgets, last=5)
     out = widgets.Output()
 
     def redraw(*_):
@@ -78,13 +77,6 @@ def graph_stepper(x: float = 2.0, y: float = -3.0, z: float = 4.0):
             display(fig)
             plt.close(fig)
 
-    def move(delta):
-        def handler(_button):
-            step.value = min(step.max, max(step.min, step.value + delta))
-        return handler
-
-    back.on_click(move(-1))
-    forward.on_click(move(+1))
     step.observe(redraw, names="value")
     for box in boxes:
         box.observe(redraw, names="value")

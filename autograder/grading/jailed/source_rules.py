@@ -96,15 +96,20 @@ def _spelled(name: str, rule: dict) -> str:
     return f"ndarray.{name}" if name.startswith("__") else f"np.{name} or ndarray.{name}"
 
 
-def _definitions(cells: list) -> dict:
-    """name -> source of each top-level def/class/assignment in the student's cells."""
-    found = {}
+def _parsed(cells: list):
+    """(source, tree) of each of the student's cells that parses; the others are skipped."""
     for source in cells:
         try:
-            tree = ast.parse(str(source))
+            yield str(source), ast.parse(str(source))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
-        lines = str(source).splitlines()
+
+
+def _definitions(cells: list) -> dict:
+    """name -> source of each top-level def/class in the student's cells."""
+    found = {}
+    for source, tree in _parsed(cells):
+        lines = source.splitlines()
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 start = min([d.lineno for d in node.decorator_list] + [node.lineno])
@@ -115,11 +120,7 @@ def _definitions(cells: list) -> dict:
 def _imports(cells: list) -> dict:
     """local name -> imported name, of every ``from … import …`` in the student's cells."""
     found = {}
-    for source in cells:
-        try:
-            tree = ast.parse(str(source))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
+    for _source, tree in _parsed(cells):
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
                 for alias in node.names:
