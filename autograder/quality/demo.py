@@ -31,10 +31,9 @@ MARKER = ".autograder-demo"
 MARKER_TEXT = ("This folder is a scratch course made by `python -m autograder demo`.\n"
                "The next demo run in this folder deletes everything in it.\n")
 
-# What each stage of a demo costs, measured with `make demo` (30 students, 180
-# notebooks) on an otherwise idle 2-core machine, 2 December 2026: 4 min 13 s in all.
-# A busy machine is slower; the demo corrects its estimate by the pace of the stages
-# it has finished.
+# What each stage of a demo costs on an otherwise idle 2-core machine, measured with
+# `make demo` (30 students). These only seed the first estimate: a busy machine is
+# slower, and the demo corrects its estimate by the pace of the stages it has finished.
 RELEASE_SECONDS_PER_ASSIGNMENT = 1.8    # nbgrader generate_assignment, one at a time
 GRADE_START_SECONDS = 5.0               # workers, their kernel templates, the first kernels
 GRADE_SECONDS_PER_NOTEBOOK = 1.7        # per worker
