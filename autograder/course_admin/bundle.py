@@ -111,6 +111,19 @@ def _version() -> str:
         return "0.0.0"
 
 
+def write_course_package(out: Path) -> None:
+    """The installable ``course`` package in ``out``: course/, its pyproject.toml and the
+    lab settings it installs. The bundle and the hub's student environment both install
+    this, so a student gets the same package either way."""
+    shutil.copytree(REPO / "course", out / "course",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (out / "pyproject.toml").write_text(
+        PYPROJECT.format(name=NAME, version=_version(), settings=SETTINGS), encoding="utf-8")
+    (out / "jupyter").mkdir()
+    (out / "jupyter" / SETTINGS).write_text(json.dumps(NO_NEWS_SETTINGS, indent=2) + "\n",
+                                            encoding="utf-8")
+
+
 def build_bundle(course_dir: Path = REPO, out: Path | None = None,
                  names: list[str] | None = None, allow_early: bool = False) -> Path:
     """Write the student bundle of ``names`` (default: every assignment) to ``out``.
@@ -136,13 +149,7 @@ def build_bundle(course_dir: Path = REPO, out: Path | None = None,
         shutil.rmtree(out)
     out.mkdir(parents=True)
     build_release(names, out / "notebooks", course_dir)
-    shutil.copytree(REPO / "course", out / "course",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    (out / "pyproject.toml").write_text(
-        PYPROJECT.format(name=NAME, version=_version(), settings=SETTINGS), encoding="utf-8")
-    (out / "jupyter").mkdir()
-    (out / "jupyter" / SETTINGS).write_text(json.dumps(NO_NEWS_SETTINGS, indent=2) + "\n",
-                                            encoding="utf-8")
+    write_course_package(out)
     pins = (REPO / "requirements-student.txt").read_text(encoding="utf-8")
     (out / "requirements.txt").write_text(
         pins + "# the course package in this folder (checks, figures, widgets, data)\n.\n",

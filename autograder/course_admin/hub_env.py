@@ -97,6 +97,10 @@ def fingerprint(kind: str, python: str, where: Path = REPO) -> str:
     digest = hashlib.sha256(f"{kind} {python} {where}\n".encode())
     for name in ("requirements.txt", "requirements-student.txt", "pyproject.toml"):
         digest.update((REPO / name).read_bytes())
+    # How an environment is made is part of what it is made from.
+    here = Path(__file__).parent
+    for module in ("hub_env.py", "bundle.py", "lab.py"):
+        digest.update((here / module).read_bytes())
     if kind == "student":           # a copy of the course package, not a link to it
         for path in sorted((REPO / "course").rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
@@ -141,15 +145,11 @@ def _new_venv(target: Path, python: str) -> str:
 
 def student_env(target: Path, python: str) -> Path:
     """The students' environment: the bundle's pins, nbgrader, JupyterHub, ``course``."""
-    from .bundle import NAME, PYPROJECT, _version
+    from .bundle import write_course_package
 
     env_python = _new_venv(Path(target), python)
     with tempfile.TemporaryDirectory(prefix="nn-hub-course-") as tmp:
-        # The course package as the student bundle ships it: course/ and its pyproject.
-        shutil.copytree(REPO / "course", Path(tmp) / "course",
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        (Path(tmp) / "pyproject.toml").write_text(
-            PYPROJECT.format(name=NAME, version=_version()), encoding="utf-8")
+        write_course_package(Path(tmp))   # the course package as the student bundle ships it
         _uv("pip", "install", "--quiet", "--python", env_python,
             "-r", str(REPO / "requirements-student.txt"), *pins(STUDENT_EXTRA), tmp)
     _open_to_all(Path(target))
