@@ -235,6 +235,25 @@ def test_arrays_are_shared_both_ways_and_keep_their_identity(notebook):
         "[0.0, 2.0, 4.0]", "24.0", "[[0.0, 0.0, 0.0]]"], out
 
 
+def test_methods_are_called_in_one_turn_and_results_go_back_in(notebook):
+    """``layer.forward(x)`` is one request, not a lookup and a call; a result the kernel
+    has already let go of (its arrays die as the call returns) can be passed back in,
+    changed in place or not, as training passes one layer's output to the next."""
+    out = notebook.run('''
+        layers = [Affine(np.eye(2), np.zeros(2)), Affine(2 * np.eye(2), np.ones(2))]
+        before = layers[0]._peer.messages
+        y = layers[0].forward(np.array([[1.0, 2.0]]))
+        print(layers[0]._peer.messages - before)
+        y[0, 0] = 5.0                           # the copy changed after the kernel let go
+        z = layers[1].forward(y)
+        print(z.tolist(), layers[1].forward(layers[0].forward(z)).tolist())
+        forward = layers[1].forward             # a method kept, then used as a value
+        print(forward(np.zeros((1, 2))).tolist(), callable(forward), forward.__name__)
+    ''')
+    assert errors(out) == [] and text(out).split("\n")[:3] == [
+        "1", "[[11.0, 5.0]] [[23.0, 11.0]]", "[[1.0, 1.0]] True forward"], out
+
+
 def test_callbacks_see_the_nudged_array_and_doubles_serve_student_code(notebook):
     out = notebook.run('''
         W = np.array([[1.0, 2.0], [3.0, -1.0]])

@@ -26,9 +26,11 @@ import warnings
 try:
     from . import wire               # as autograder.grading.jailed.agent
     from .peer import Peer
+    from .values import methods_of
 except ImportError:                  # in the jail, beside peer.py and wire.py
     import wire
     from peer import Peer
+    from values import methods_of
 
 OUTPUT_CAP = 1 << 20                 # characters of printed text sent back per call
 
@@ -62,6 +64,8 @@ class JudgeObject:
     def __getattr__(self, name):
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
+        if name in self._peer.methods.get(self._hid, ()):
+            return JudgeMethod(self, name)        # looked up when called: one turn, not two
         return self._ask("getattr", name=name)
 
     def __setattr__(self, name, value):
@@ -83,9 +87,41 @@ class JudgeObject:
         return f"<test object {self._hid} of the grader>"
 
 
+class JudgeMethod:
+    """``obj.name`` where the judge said ``name`` is a method of its object ``obj``:
+    calling it is one request (``callmethod``); any other use looks it up first."""
+
+    __slots__ = ("_owner", "_name", "_real")
+
+    def __init__(self, owner: JudgeObject, name: str):
+        object.__setattr__(self, "_owner", owner)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_real", None)
+
+    def __call__(self, *args, **kwargs):
+        return self._owner._ask("callmethod", name=self._name, args=list(args),
+                                kwargs=[[k, v] for k, v in kwargs.items()])
+
+    def _resolve(self):
+        if self._real is None:
+            object.__setattr__(self, "_real", self._owner._ask("getattr", name=self._name))
+        return self._real
+
+    def __getattr__(self, name):
+        if name in ("__name__", "__qualname__"):
+            return self._name
+        return getattr(self._resolve(), name)
+
+    def __repr__(self):
+        return f"<method {self._name} of a test object of the grader>"
+
+
 class KernelPeer(Peer):
+    lazy_types = (JudgeMethod,)
+
     def __init__(self):
         super().__init__("kernel")
+        self.methods: dict = {}       # handle id -> the method names the judge gave for it
 
     def lookup(self, name: str):
         namespace = _user_namespace()
@@ -129,9 +165,13 @@ class KernelPeer(Peer):
             name = getattr(value, "__name__", "") if kind == "callable" else ""
         except Exception:  # noqa: BLE001 - a class that hides its names
             classes, name = [], ""
-        return {"kind": kind, "classes": classes, "name": str(name)[:200]}
+        return {"kind": kind, "classes": classes, "name": str(name)[:200],
+                "methods": methods_of(value)}
 
     def proxy(self, hid: str, data: dict):
+        methods = data.get("methods")
+        if isinstance(methods, list) and methods:
+            self.methods[hid] = frozenset(str(m) for m in methods[:200])
         return JudgeObject(self, hid, str(data.get("kind", "object")))
 
     def proxy_id(self, value):

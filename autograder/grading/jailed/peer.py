@@ -149,6 +149,10 @@ class Peer(Values):
         self.allowed(op, target, header)
         if op == "call":
             return self.call(target, args, kwargs, header, extra)
+        if op == "callmethod":         # getattr, then call, in one turn
+            method = getattr(target, str(header["name"]))
+            self.allowed("call", method, {})
+            return self.call(method, args, kwargs, header, extra)
         if op == "getattr":
             return getattr(target, str(header["name"]))
         if op == "setattr":

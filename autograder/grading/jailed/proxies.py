@@ -48,6 +48,8 @@ class Remote:
             return self._info["name"]             # a class's or function's name
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
+        if name in self._info.get("methods", ()):
+            return RemoteMethod(self, name)       # looked up when called: one turn, not two
         return self._ask("getattr", name=name)
 
     def __setattr__(self, name, value):
@@ -101,6 +103,36 @@ class Remote:
         return type(self)
 
 
+class RemoteMethod:
+    """``obj.name`` where the kernel said ``name`` is a method of ``obj``'s class: calling
+    it is one request (``callmethod``), which looks the name up on the object then; any
+    other use looks it up first (:meth:`_resolve`) and acts on what came back."""
+
+    __slots__ = ("_owner", "_name", "_real")
+
+    def __init__(self, owner: Remote, name: str):
+        object.__setattr__(self, "_owner", owner)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_real", None)
+
+    def __call__(self, *args, **kwargs):
+        owner = self._owner
+        return owner._peer.call(owner, list(args), kwargs, method=self._name)
+
+    def _resolve(self):
+        if self._real is None:
+            object.__setattr__(self, "_real", self._owner._ask("getattr", name=self._name))
+        return self._real
+
+    def __getattr__(self, name):
+        if name in ("__name__", "__qualname__"):
+            return self._name
+        return getattr(self._resolve(), name)
+
+    def __repr__(self):
+        return repr(self._resolve())
+
+
 def _binary(name: str, reflected: bool):
     def method(self, other):
         return self._ask("binop", name=name, args=[other], reflected=reflected)
@@ -140,16 +172,23 @@ class JudgePeer(Peer):
         self.student_imports: dict = {}
         self._proxy_types: dict = {}
 
-    def call(self, target, args: list, kwargs: dict, header: dict = None, extra: dict = None):
+    lazy_types = (RemoteMethod,)
+
+    def call(self, target, args: list, kwargs: dict, header: dict = None, extra: dict = None,
+             method: str | None = None):
+        """Call the kernel's ``target`` (or its method ``method``); or, with the kernel's
+        request ``header``, one of our callbacks for the kernel."""
         if header is not None:         # the kernel calls one of our callbacks
             return target(*args, **kwargs)
         request = {"op": "call", "h": target._hid, "args": args,
                    "kwargs": [[k, v] for k, v in kwargs.items()]}
+        if method is not None:
+            request.update(op="callmethod", name=method)
         if _quiet():
             request["quiet"] = True
         if self.rules:
             request["rules"] = [rule for rule, _ in self.rules]
-            name = target._info.get("name")
+            name = method or target._info.get("name")
             if name:
                 self.called.append(name)
         return self.request(request)
@@ -158,7 +197,7 @@ class JudgePeer(Peer):
         if isinstance(target, type(sys)):
             raise PermissionError("the grader's modules are not the student's to use")
         name = str(header.get("name", ""))
-        if op in ("getattr", "setattr", "delattr") and name.startswith("_"):
+        if op in ("getattr", "setattr", "delattr", "callmethod") and name.startswith("_"):
             raise AttributeError(f"{name}: not available to the student's code")
         if op == "call" and not callable(target):
             raise TypeError("this object of the grader cannot be called")
@@ -177,7 +216,8 @@ class JudgePeer(Peer):
     def proxy(self, hid: str, data: dict):
         info = {"kind": str(data.get("kind", "object")),
                 "name": str(data.get("name", ""))[:200],
-                "classes": [str(c)[:200] for c in data.get("classes", [])][:16]}
+                "classes": [str(c)[:200] for c in data.get("classes", [])][:16],
+                "methods": frozenset(str(m)[:100] for m in data.get("methods", [])[:200])}
         return self._proxy_type(info["classes"][0] if info["classes"] else "Remote")(
             self, hid, info)
 

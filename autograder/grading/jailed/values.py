@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import socket
 import weakref
+from types import FunctionType
 
 import numpy as np
 
@@ -63,6 +64,8 @@ class Values:
     lifetimes, and how values are written and read. ``name`` is ``"judge"`` or
     ``"kernel"``; ids each side makes start with its initial, so they never collide.
     Subclasses say how the other side's handles look here (:meth:`proxy`)."""
+
+    lazy_types: tuple = ()    # stand-ins for the other side's methods (:func:`methods_of`)
 
     def __init__(self, name: str):
         self.name, self.tag = name, name[0]
@@ -140,6 +143,8 @@ class Values:
             new = array_from(blobs[index])
             array = None if entry is None else entry.get()
             if array is None:
+                if entry is not None:          # ours died, its copy changed: the copy's content
+                    self._revive(aid, entry, new)
                 continue
             try:
                 if array.shape != new.shape:
@@ -157,6 +162,18 @@ class Values:
                 self.array_ids.pop(id(array), None)
                 continue
             entry.state = _state(array)
+
+    def _revive(self, aid: str, entry: _Shared, array: np.ndarray) -> np.ndarray:
+        """Our original of ``aid`` died after our last message, so the other side has not
+        heard and still holds its copy, which it uses again: ``array`` (with the copy's
+        content) takes the original's place, and the release is called off."""
+        if not array.flags.writeable:
+            array = array.copy()
+        entry.ref = weakref.ref(array, self._array_died(aid))
+        entry.state = _state(array)
+        self.array_ids[id(array)] = aid
+        self.gone = [g for g in self.gone if g != aid]
+        return array
 
     def _own(self, hid):
         if hid is None:
@@ -176,6 +193,8 @@ class Values:
             return value if abs(value) < (1 << 53) else {"$": "int", "v": str(value)}
         if type(value) is float:
             return value if math.isfinite(value) else {"$": "float", "v": repr(value)}
+        if type(value) in self.lazy_types:            # a method not yet looked up: look it up
+            return self.encode(value._resolve(), blobs, depth)
         proxy_id = self.proxy_id(value)
         if proxy_id is not None:                      # the other side's object, going home
             return {"$": "h", "id": proxy_id}
@@ -245,7 +264,8 @@ class Values:
 
     def describe(self, value) -> dict:
         """What the other side learns about one of our objects besides its handle."""
-        return {"kind": "callable" if callable(value) else "object"}
+        return {"kind": "callable" if callable(value) else "object",
+                "methods": methods_of(value, public=True)}
 
     def proxy_id(self, value):
         """The handle id if ``value`` is our proxy of the other side's object, else None."""
@@ -312,9 +332,13 @@ class Values:
         aid = str(data.get("id"))
         if "b" not in data:
             entry = self.arrays.get(aid)
-            array = None if entry is None else entry.get()
-            if array is None:
+            if entry is None:
                 raise WireError(f"no shared array {aid!r} here")
+            array = entry.get()
+            if array is None:                 # ours died since we last spoke; its copy comes back
+                dtype, shape, content = entry.state
+                array = self._revive(aid, entry, np.frombuffer(
+                    content, dtype=np.dtype(dtype)).reshape(shape))
             return array
         if aid in self.arrays or aid[:1] == self.tag:
             raise WireError(f"an array id {aid!r} sent twice")
@@ -335,3 +359,33 @@ class Values:
 
     def proxy(self, hid: str, data: dict):
         raise NotImplementedError
+
+
+MAX_METHODS = 200
+_METHODS: dict = {}
+
+
+def methods_of(value, public: bool = False) -> list:
+    """The names of the plain functions ``value``'s class defines (its methods): the other
+    side calls one of them in one turn, ``callmethod``, rather than two (``getattr``, then
+    ``call``). Only a hint: the owner looks the name up on the object at each call, so
+    an instance attribute of that name, or a class changed since, is still what is used.
+    ``public``: only names without a leading underscore."""
+    cls = type(value)
+    if isinstance(value, type):
+        return []                    # a class: its functions are not bound methods
+    key = (cls, public)
+    found = _METHODS.get(key)
+    if found is None:
+        names = set()
+        try:
+            for klass in cls.__mro__[:-1]:
+                for name, member in vars(klass).items():
+                    if isinstance(name, str) and type(member) is FunctionType \
+                            and not (name.startswith("__") and name.endswith("__")) \
+                            and not (public and name.startswith("_")) and len(name) <= 100:
+                        names.add(name)
+        except Exception:  # noqa: BLE001 - a class that hides its members: no hint
+            names = set()
+        found = _METHODS[key] = sorted(names)[:MAX_METHODS]
+    return found
