@@ -179,6 +179,34 @@ CODE_SHOWN = 20_000      # characters of a code cell a feedback page shows
 LINE_SHOWN = 2_000       # characters of one line of code
 
 
+_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)")
+
+
+def _feedback_exporter():
+    """nbconvert's HTMLExporter without its last step, which parses the whole page again
+    with BeautifulSoup (in pure Python, about half the time of a feedback page) to give
+    images without a description an ``alt`` text and make cells focusable for the lab's
+    keyboard navigation; a feedback page has no lab, and the ``alt`` text is added here."""
+    from nbconvert.exporters import HTMLExporter, TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class FeedbackExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            info = nb.metadata.get("language_info", {})
+            lexer = info.get("pygments_lexer", info.get("name", None))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _IMG_WITHOUT_ALT.sub(
+                '<img alt="A figure of the notebook (그림)"', html), resources
+
+    return FeedbackExporter
+
+
 def _shorten_code(nb) -> None:
     """A code cell far longer than any answer (a 200 000-term expression, say) is shown cut:
     highlighting it would cost minutes for one page, and the student has it anyway."""
@@ -200,7 +228,7 @@ def graded_students(course_dir: Path, name: str) -> list[str]:
     return sorted(p.parent.name for p in root.glob(f"*/{name}") if p.is_dir())
 
 
-WRITTEN = re.compile(r"Writing \d+ bytes to .*\.html")
+WRITTEN = re.compile(r"Writing \d+ bytes to (.*\.html)")
 
 
 def run_nbgrader_feedback(course_dir: Path, name: str, student: str | None = None,
@@ -227,6 +255,13 @@ def run_nbgrader_feedback(course_dir: Path, name: str, student: str | None = Non
             if on_written is not None and WRITTEN.search(line):
                 on_written()
     return subprocess.CompletedProcess(command, proc.returncode, "", "".join(log))
+
+
+def _written_students(log: str) -> set:
+    """The students whose feedback page nbgrader's ``log`` says it wrote
+    (``feedback/<student>/<assignment>/<notebook>.html``)."""
+    return {Path(m.group(1).strip()).parts[-3] for m in WRITTEN.finditer(log)
+            if len(Path(m.group(1).strip()).parts) >= 3}
 
 
 def decisions(course_dir: Path, names: list[str], show_hidden_tests: bool = False,
@@ -303,7 +338,14 @@ def generate_feedback(course_dir: Path, names: list[str] | None = None,
         if students:
             proc = run_nbgrader_feedback(course_dir, name, student, show, text, written)
             if nbgrader_failed(proc):
-                for one in students:       # isolate the submissions that fail
+                # nbgrader goes on past a submission it cannot render: run again, one
+                # at a time, only those whose page it did not write, to learn which
+                # fail and why (not the whole class: a class of 500 with one bad
+                # submission would start nbgrader 500 times).
+                done_now = _written_students(proc.stderr)
+                for one in students:
+                    if one in done_now:
+                        continue
                     one_proc = run_nbgrader_feedback(course_dir, name, one, show, text)
                     if nbgrader_failed(one_proc):
                         failed[one] = one_proc.stderr[-2000:]
@@ -360,6 +402,7 @@ def _nbgrader_app(argv: list[str]) -> int:
     steps = [GetGrades] + ([] if show else [HideHiddenTests]) + [SafeFeedback,
                                                                  CSSHTMLHeaderPreprocessor]
     c.GenerateFeedback.preprocessors = steps
+    c.GenerateFeedback.exporter_class = _feedback_exporter()
     c.SafeFeedback.hide_hidden = not show
     c.SafeFeedback.policy = policy
     c.HTMLExporter.template_name = "nn_feedback"
