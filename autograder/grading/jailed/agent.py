@@ -25,11 +25,11 @@ import warnings
 
 try:
     from . import wire               # as autograder.grading.jailed.agent
-    from .peer import Peer
+    from .peer import LazyMethod, Peer
     from .values import methods_of
 except ImportError:                  # in the jail, beside peer.py and wire.py
     import wire
-    from peer import Peer
+    from peer import LazyMethod, Peer
     from values import methods_of
 
 OUTPUT_CAP = 1 << 20                 # characters of printed text sent back per call
@@ -87,30 +87,14 @@ class JudgeObject:
         return f"<test object {self._hid} of the grader>"
 
 
-class JudgeMethod:
-    """``obj.name`` where the judge said ``name`` is a method of its object ``obj``:
-    calling it is one request (``callmethod``); any other use looks it up first."""
+class JudgeMethod(LazyMethod):
+    """A method of one of the judge's objects (:class:`~peer.LazyMethod`)."""
 
-    __slots__ = ("_owner", "_name", "_real")
-
-    def __init__(self, owner: JudgeObject, name: str):
-        object.__setattr__(self, "_owner", owner)
-        object.__setattr__(self, "_name", name)
-        object.__setattr__(self, "_real", None)
+    __slots__ = ()
 
     def __call__(self, *args, **kwargs):
         return self._owner._ask("callmethod", name=self._name, args=list(args),
                                 kwargs=[[k, v] for k, v in kwargs.items()])
-
-    def _resolve(self):
-        if self._real is None:
-            object.__setattr__(self, "_real", self._owner._ask("getattr", name=self._name))
-        return self._real
-
-    def __getattr__(self, name):
-        if name in ("__name__", "__qualname__"):
-            return self._name
-        return getattr(self._resolve(), name)
 
     def __repr__(self):
         return f"<method {self._name} of a test object of the grader>"

@@ -33,6 +33,30 @@ UNARY = {"neg": operator.neg, "pos": operator.pos, "abs": operator.abs,
          "index": operator.index, "complex": complex}
 
 
+class LazyMethod:
+    """``obj.name`` where the other side said ``name`` is a method of its object ``obj``:
+    calling it is one request (``callmethod``), which looks the name up on the object
+    then; any other use looks it up first (:meth:`_resolve`) and acts on what came back.
+    Subclasses say how a call is made."""
+
+    __slots__ = ("_owner", "_name", "_real")
+
+    def __init__(self, owner, name: str):
+        object.__setattr__(self, "_owner", owner)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_real", None)
+
+    def _resolve(self):
+        if self._real is None:
+            object.__setattr__(self, "_real", self._owner._ask("getattr", name=self._name))
+        return self._real
+
+    def __getattr__(self, name):
+        if name in ("__name__", "__qualname__"):
+            return self._name
+        return getattr(self._resolve(), name)
+
+
 class Peer(Values):
     """One end of the wire: what it shares (:class:`Values`) and the conversation."""
 

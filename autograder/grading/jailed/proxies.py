@@ -20,10 +20,10 @@ import numpy as np
 
 try:
     from . import wire                # as autograder.grading.jailed.proxies
-    from .peer import Peer
+    from .peer import LazyMethod, Peer
 except ImportError:                   # in the jail, beside peer.py and wire.py
     import wire
-    from peer import Peer
+    from peer import LazyMethod, Peer
 
 
 class Remote:
@@ -103,31 +103,14 @@ class Remote:
         return type(self)
 
 
-class RemoteMethod:
-    """``obj.name`` where the kernel said ``name`` is a method of ``obj``'s class: calling
-    it is one request (``callmethod``), which looks the name up on the object then; any
-    other use looks it up first (:meth:`_resolve`) and acts on what came back."""
+class RemoteMethod(LazyMethod):
+    """A method of one of the kernel's objects (:class:`~peer.LazyMethod`)."""
 
-    __slots__ = ("_owner", "_name", "_real")
-
-    def __init__(self, owner: Remote, name: str):
-        object.__setattr__(self, "_owner", owner)
-        object.__setattr__(self, "_name", name)
-        object.__setattr__(self, "_real", None)
+    __slots__ = ()
 
     def __call__(self, *args, **kwargs):
         owner = self._owner
         return owner._peer.call(owner, list(args), kwargs, method=self._name)
-
-    def _resolve(self):
-        if self._real is None:
-            object.__setattr__(self, "_real", self._owner._ask("getattr", name=self._name))
-        return self._real
-
-    def __getattr__(self, name):
-        if name in ("__name__", "__qualname__"):
-            return self._name
-        return getattr(self._resolve(), name)
 
     def __repr__(self):
         return repr(self._resolve())
