@@ -48,12 +48,13 @@ class JudgeObject:
     of ``numerical_gradient``, or a test double passed to ``train``): every use is a
     request to the judge, which serves only calls and public attributes."""
 
-    __slots__ = ("_peer", "_hid", "_kind", "__weakref__")
+    __slots__ = ("_peer", "_hid", "_kind", "_methods", "__weakref__")
 
-    def __init__(self, peer, hid: str, kind: str):
+    def __init__(self, peer, hid: str, kind: str, methods: frozenset = frozenset()):
         object.__setattr__(self, "_peer", peer)
         object.__setattr__(self, "_hid", hid)
         object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "_methods", methods)   # what the judge said are methods
 
     def _ask(self, op: str, **fields):
         return self._peer.request({"op": op, "h": self._hid, **fields})
@@ -64,7 +65,7 @@ class JudgeObject:
     def __getattr__(self, name):
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
-        if name in self._peer.methods.get(self._hid, ()):
+        if name in self._methods:
             return JudgeMethod(self, name)        # looked up when called: one turn, not two
         return self._ask("getattr", name=name)
 
@@ -105,7 +106,6 @@ class KernelPeer(Peer):
 
     def __init__(self):
         super().__init__("kernel")
-        self.methods: dict = {}       # handle id -> the method names the judge gave for it
 
     def lookup(self, name: str):
         namespace = _user_namespace()
@@ -154,9 +154,9 @@ class KernelPeer(Peer):
 
     def proxy(self, hid: str, data: dict):
         methods = data.get("methods")
-        if isinstance(methods, list) and methods:
-            self.methods[hid] = frozenset(str(m) for m in methods[:200])
-        return JudgeObject(self, hid, str(data.get("kind", "object")))
+        methods = frozenset(str(m) for m in methods[:200]) if isinstance(methods, list) \
+            else frozenset()
+        return JudgeObject(self, hid, str(data.get("kind", "object")), methods)
 
     def proxy_id(self, value):
         if type(value) is JudgeObject:
