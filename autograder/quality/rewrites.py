@@ -22,6 +22,10 @@ TEMP_NAMES = ["tmp", "res", "acc", "val", "buf", "cur", "aux", "arr", "mat", "ve
 AXIS_FUNCTIONS = {"sum", "max", "min", "mean", "argmax", "argmin"}
 SHAPE_FUNCTIONS = {"np.zeros", "np.ones", "np.empty"}
 PURE_BUILTINS = {"len", "float", "int", "abs", "max", "min", "sum", "tuple", "range", "round"}
+#: Methods that give a class its own operators (``+``, ``*``, ``-x``, ``==``, ...).
+OPERATOR_METHODS = {f"__{prefix}{op}__" for op in ("add", "sub", "mul", "truediv", "floordiv",
+                                                    "mod", "pow", "matmul")
+                    for prefix in ("", "r", "i")} | {"__neg__", "__pos__", "__eq__", "__ne__"}
 
 
 def _number(node) -> bool:
@@ -42,19 +46,40 @@ def _simple(node) -> bool:
     return False
 
 
+def overloads_operators(tree) -> bool:
+    """Whether the cell defines a class with operators of its own.
+
+    Swapping ``a * b``, ``a - b`` as ``a + -b`` or ``-x`` as ``-1 * x`` is the same only
+    for numbers and arrays; on such a class's objects it calls other methods (``__rmul__``
+    for ``__mul__``, ``__neg__`` and ``__add__`` for ``__sub__``), which may be missing, or
+    may be the very method being defined: ``__rmul__`` written as ``self * other`` calls
+    itself for ever once swapped. Which operands are its objects the code does not say.
+    """
+    return any(isinstance(node, ast.ClassDef) and any(
+        isinstance(item, ast.FunctionDef) and item.name in OPERATOR_METHODS
+        for item in node.body) for node in walk(tree))
+
+
 def _np(attr: str):
     return ast.Attribute(ast.Name("np", ast.Load()), attr, ast.Load())
 
 
 class Expressions(ast.NodeTransformer):
-    """Expression rewrites, each applied where it fits with probability ``p``."""
+    """Expression rewrites, each applied where it fits with probability ``p``; those of
+    operators only where operators are NumPy's or Python's own (:func:`overloads_operators`)."""
 
     def __init__(self, rng: random.Random, p: float):
         self.rng, self.p = rng, p
         self.counters: list = []    # names of the enclosing `for i in range(...)` loops
+        self.own_operators = False
 
     def chance(self) -> bool:
         return self.rng.random() < self.p
+
+    def visit_Module(self, node):
+        self.own_operators = overloads_operators(node)
+        self.generic_visit(node)
+        return node
 
     def visit_For(self, node):
         counter = (isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Call)
@@ -79,6 +104,8 @@ class Expressions(ast.NodeTransformer):
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
+        if self.own_operators:
+            return node
         if isinstance(node.op, (ast.Add, ast.Mult)) and _number(node.left) != _number(node.right):
             if self.chance():
                 node.left, node.right = node.right, node.left
@@ -99,6 +126,8 @@ class Expressions(ast.NodeTransformer):
 
     def visit_UnaryOp(self, node):
         self.generic_visit(node)
+        if self.own_operators:
+            return node
         if isinstance(node.op, ast.USub) and not _number(node.operand) \
                 and self.rng.random() < self.p / 3:
             return ast.BinOp(ast.Constant(-1), ast.Mult(), node.operand)   # exact
@@ -154,6 +183,8 @@ class Expressions(ast.NodeTransformer):
 
     def visit_Compare(self, node):
         self.generic_visit(node)
+        if self.own_operators:
+            return node
         if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)) \
                 and _simple(node.left) and self.chance():
             node.left, node.comparators = node.comparators[0], [node.left]
