@@ -73,6 +73,22 @@ def test_only_independent_lines_change_places():
     assert tokens(view) != tokens(moved)
 
 
+def test_what_a_call_is_given_may_be_kept_by_the_callee():
+    # visit(self) hands self to node, order.append(node) keeps it in order: v is self
+    base = ("def backward(self):\n    order = []\n\n    def visit(node):\n"
+            "        order.append(node)\n    visit(self)\n    self.grad = 1.0\n"
+            "    for v in reversed(order):\n        v.grad += 1.0\n")
+    loop = "    for v in reversed(order):\n        v.grad += 1.0\n"
+    moved = base.replace("    self.grad = 1.0\n" + loop, loop + "    self.grad = 1.0\n")
+    assert moved != base
+    assert tokens(base) != tokens(moved)
+    # d["x"] = x: d holds x, so writing x changes what d["x"] reads
+    stored = 'def f(x, d):\n    d["x"] = x\n    x[0] = 1.0\n    y = d["x"].sum()\n    return y\n'
+    swapped = stored.replace('    x[0] = 1.0\n    y = d["x"].sum()\n',
+                             '    y = d["x"].sum()\n    x[0] = 1.0\n')
+    assert tokens(stored) != tokens(swapped)
+
+
 def test_an_unused_helper_is_set_aside_and_a_used_one_is_not():
     body = "class A:\n    def forward(self, x):\n        return x * 2\n"
     unused = body + "\n    def _check(self, v=None):\n        return None\n"

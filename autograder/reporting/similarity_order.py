@@ -11,8 +11,11 @@ What a statement reads and writes is worked out from names and dotted paths
 
 * a store into ``a[i]`` or ``a.b`` writes ``a`` (or ``a.b``);
 * names that may share memory are one: ``v = x.reshape(-1)``, ``W, b = self.params``,
-  ``for layer in self.layers`` make ``v`` an alias of ``x`` and so on, so writing
-  through one is writing the other;
+  ``for layer in self.layers``, ``d[k] = v`` make ``v`` an alias of ``x`` and so on, so
+  writing through one is writing the other; so do a call and what it is given: a method
+  may keep its arguments in its object (``order.append(node)``), and a function or class
+  the cell defines gets them as its parameters (``visit(self)`` makes ``node`` an alias of
+  ``self`` in ``def visit(node)``);
 * NumPy's functions change nothing, but its random draws keep their order among
   themselves; methods that only read (``.sum()``, ``.copy()``) change nothing; any other
   method call may change its object and its arguments, and calls to callables the cell
@@ -105,8 +108,15 @@ def _targets(node) -> list:
         return [name for elt in node.elts for name in _targets(elt)]
     if isinstance(node, ast.Starred):
         return _targets(node.value)
+    if isinstance(node, ast.Subscript):
+        return _targets(_base(node))        # d[k] = v: d holds v
     path = path_of(node)
     return [path] if path else []
+
+
+def _parameters(args: ast.arguments) -> list:
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    return [a.arg for a in every if a is not None]
 
 
 class Scope:
@@ -115,7 +125,11 @@ class Scope:
 
     def __init__(self, tree):
         self.bound, self.closures, self._parent = set(), set(), {}
+        self._params: dict = {}     # function or class name -> the parameters it binds
+        self._calls: list = []
         self._walk(tree, in_function=False)
+        for call in self._calls:
+            self._pass(call)
         self._groups: dict = {}
         for member in self._parent:
             self._groups.setdefault(self._find(member), set()).add(member)
@@ -131,8 +145,15 @@ class Scope:
             bound.add(node.arg)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.add(node.name)
-            if in_function and not isinstance(node, ast.ClassDef):
-                self.closures.add(node.name)
+            if isinstance(node, ast.ClassDef):
+                # calling the class calls its __init__
+                for init in node.body:
+                    if isinstance(init, ast.FunctionDef) and init.name == "__init__":
+                        self._params.setdefault(node.name, set()).update(_parameters(init.args))
+            else:
+                self._params.setdefault(node.name, set()).update(_parameters(node.args))
+                if in_function:
+                    self.closures.add(node.name)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             bound.add(node.name)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -147,6 +168,8 @@ class Scope:
             pairs = [(node.target, node.iter)]
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
             pairs = [(node.optional_vars, node.context_expr)]
+        elif isinstance(node, ast.Call):
+            self._calls.append(node)
         for target, value in pairs:
             for source in _sources(value):
                 for name in _targets(target):
@@ -154,6 +177,27 @@ class Scope:
         inner = in_function or isinstance(node, FUNCTIONS)
         for child in ast.iter_child_nodes(node):
             self._walk(child, inner)
+
+    def _pass(self, call) -> None:
+        """What a call is given may end up in what it can reach: a method may keep its
+        arguments in its object, and a function of the cell gets them as its parameters
+        (one of them: which one does not matter, conservatively)."""
+        func = call.func
+        args = [*call.args, *(k.value for k in call.keywords)]
+        members = set().union(*(_sources(a) for a in args)) if args else set()
+        if isinstance(func, ast.Attribute):
+            name = func.attr
+            if path_of(func.value) in PURE_MODULES \
+                    or (name in PURE_METHODS and name not in self._params):
+                return
+            members |= _sources(func.value)
+        else:
+            name = getattr(func, "id", None)
+            if name not in self._params:
+                return          # a builtin or the notebook's function: reads its arguments
+        members = sorted(members | self._params.get(name, set()))
+        for a, b in zip(members, members[1:]):
+            self._union(a, b)
 
     def _find(self, path: str) -> str:
         while self._parent.get(path, path) != path:
