@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.config import REPO, assignments
-from autograder.stock_nbgrader import generate_release, make_course
+from autograder.stock_nbgrader import generate_releases, make_course
 
 #: assignment -> {earlier assignment: exercises whose working code its released
 #: notebook shows}. Read off the released notebooks' given cells and worked
@@ -149,8 +149,7 @@ def build_release(names: list[str] | None, out_root: Path,
     written = []
     with tempfile.TemporaryDirectory(prefix="nn-release-") as tmp:
         course = make_course(Path(tmp), names, source_root)
-        for name in names:
-            made = generate_release(course, name)
+        for name, made in zip(names, generate_releases(course, names)):
             target = Path(out_root) / name
             if target.exists():
                 shutil.rmtree(target)

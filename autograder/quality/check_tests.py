@@ -31,7 +31,7 @@ from autograder import catalogue
 from autograder.quality import failure_signatures
 from autograder.config import REPO, assignments
 from .batch import grade_batch
-from autograder.stock_nbgrader import generate_release, make_course
+from autograder.stock_nbgrader import generate_releases, make_course
 from .submissions import crashing_sources, fill, reference_sources
 
 REFERENCE = "reference"
@@ -216,8 +216,7 @@ def check_all(names: list[str], work_dir: Path, workers: int | None = None,
     busy to the end, instead of one assignment's tail idling the others.
     """
     course = make_course(Path(work_dir) / "course", names, course_dir)
-    for name in names:   # one at a time: each writes the course's SQLite gradebook
-        generate_release(course, name)
+    generate_releases(course, names)
     checks = [AssignmentCheck(name, course, course_dir) for name in names]
     for ask, take in (("probes", "take_probes"), ("packed", "take_packed"),
                       ("alone", "take_alone")):

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from autograder.config import REPO, assignments
-from autograder.stock_nbgrader import generate_release, make_course, read_scores
+from autograder.stock_nbgrader import generate_releases, make_course, read_scores
 
 DEFAULT_DIR = REPO / "scratch" / "demo"
 
@@ -229,10 +229,9 @@ def run_demo(course_dir: str | Path | None = None, students: int = 30, seed: int
           flush=True)
     say(f"1/5 release: the student versions of {len(names)} assignments into release/ ...")
     course = make_course(course_dir, names)
-    for name in names:
-        # What `python -m autograder release` does, in the demo course (whose
-        # gradebook needs the assignment anyway), then copied to release/.
-        made = generate_release(course, name)
+    # What `python -m autograder release` does, in the demo course (whose
+    # gradebook needs the assignments anyway), then copied to release/.
+    for name, made in zip(names, generate_releases(course, names)):
         target = REPO / "release" / name
         if target.exists():
             shutil.rmtree(target)
