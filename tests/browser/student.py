@@ -29,8 +29,10 @@ _KERNEL_IDLE = f"""() => {{
 
 # Run every cell the way a student reaches the end of an unfinished notebook:
 # Run All Cells stops at the first error (a visible check of an exercise not
-# written yet), so select the next cell that has not run and Run Selected Cell
-# and All Below, until every code cell has run.
+# written yet), so from there on run each cell that has not run, one at a time
+# (Run Selected Cell), as a student reading on does. (Run Selected Cell and All
+# Below from each error instead sends every cell below again, to be dropped at
+# the next error: thousands of requests and re-rendered cells per notebook.)
 _RUN_EVERYTHING = """async (timeoutMs) => {
     const app = window.jupyterapp;
     const panel = app.shell.currentWidget;
@@ -42,16 +44,19 @@ _RUN_EVERYTHING = """async (timeoutMs) => {
     const notRun = () => notebook.widgets.findIndex(cell => cell.model.type === 'code'
         && cell.model.executionCount === null
         && cell.model.sharedModel.getSource().trim() !== '');
+    const failed = (index) => notebook.widgets[index].model.outputs.toJSON()
+        .some(output => output.output_type === 'error');
     const kernelIdle = async () => {
         const kernel = panel.sessionContext.session.kernel;
         while (kernel.status !== 'idle' && Date.now() < deadline) {
-            await new Promise(resolve => setTimeout(resolve, 50));
+            await new Promise(resolve => setTimeout(resolve, 20));
         }
     };
     const rounds = [];
     await withDeadline(app.commands.execute('notebook:run-all-cells'));
     rounds.push('run-all-cells');
     const attempts = {};
+    let lastFailed = true;
     for (let index = notRun(); index >= 0; index = notRun()) {
         attempts[index] = (attempts[index] || 0) + 1;
         if (attempts[index] > 3) {
@@ -61,11 +66,14 @@ _RUN_EVERYTHING = """async (timeoutMs) => {
         // After an error the kernel drops ("aborts") the requests already
         // queued behind it; a request sent in that instant is dropped too.
         await kernelIdle();
-        await new Promise(resolve => setTimeout(resolve, 100 * attempts[index]));
+        if (lastFailed || attempts[index] > 1) {
+            await new Promise(resolve => setTimeout(resolve, 100 * attempts[index]));
+        }
         notebook.activeCellIndex = index;
         notebook.deselectAll();
-        await withDeadline(app.commands.execute('notebook:run-all-below'));
-        rounds.push(`run-all-below from cell ${index}`);
+        await withDeadline(app.commands.execute('notebook:run-cell'));
+        lastFailed = failed(index);
+        rounds.push(`cell ${index}`);
     }
     return rounds;
 }"""
