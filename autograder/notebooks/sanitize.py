@@ -245,10 +245,12 @@ def _mathml(latex: str, display: bool) -> str:
     return markup.replace("\n", " ")
 
 
+@functools.lru_cache(maxsize=4096)
 def math_to_mathml(source: str) -> str:
     """Markdown whose ``$…$`` and ``$$…$$`` are MathML (browsers render it, offline).
 
-    Code spans and fenced blocks are left alone.
+    Code spans and fenced blocks are left alone. Remembered, as :func:`safe_markdown`:
+    every feedback page repeats the instructor's markdown cells.
     """
     parts = CODE.split(source)
     for k in range(0, len(parts), 2):          # even parts are outside code
