@@ -169,9 +169,9 @@ def test_the_in_process_alembic_head_is_nbgrader_s_own(monkeypatch):
 
 
 def test_pack_keeps_apart_entries_whose_losses_could_not_be_told_apart():
-    """Entries share a notebook only when each loss can be charged to exactly one of them:
-    not the same exercise, not one exercise's tests using the other, not both used by a
-    third exercise's tests, and not an entry whose code names the other's exercise."""
+    """Entries share a notebook only when neither can move the other's own tests: not the
+    same exercise, not one exercise's tests using the other, and not an entry whose code
+    names the other's exercise. Two exercises a third one's tests both use may share."""
     from autograder.catalogue import Entry
     from autograder.quality.check_tests import pack
 
@@ -183,11 +183,43 @@ def test_pack_keeps_apart_entries_whose_losses_could_not_be_told_apart():
                        entry("Loss", "l1"), entry("Loss", "l2", "Affine()"))
     groups = [{x.slug for x in g} for g in pack([a, s, n, l1, l2], depends)]
     together = lambda p, q: any({p, q} <= g for g in groups)   # noqa: E731
-    assert not together("a", "s"), groups     # Net's tests use both
+    assert together("a", "s"), groups         # Net's tests use both: pinned down later
     assert not together("a", "n") and not together("s", "n"), groups
     assert not together("l1", "l2"), groups   # the same exercise
     assert not together("a", "l2"), groups    # l2's code names Affine
     assert together("a", "l1"), groups        # independent: packed
+
+
+def test_a_loss_two_packed_entries_could_explain_is_graded_again_alone():
+    """Affine and Sigmoid share a notebook; Net's tests use both. A loss in Net is charged
+    to neither: both go back to be graded alone, while another entry's own loss stands.
+    Without a loss in Net, every entry of the notebook has its verdict at once."""
+    from types import SimpleNamespace
+
+    from autograder.catalogue import Entry
+    from autograder.quality.check_tests import AssignmentCheck
+
+    def entry(exercise, kind, slug):
+        return Entry("x", exercise, kind, slug, "pass")
+
+    def graded(**lost):
+        return SimpleNamespace(cells={f"test_{e}": (10 - pts, 10) for e, pts in lost.items()})
+
+    check = AssignmentCheck.__new__(AssignmentCheck)
+    check.name, check.exercises = "x", ["Affine", "Sigmoid", "Net", "Loss"]
+    check.depends = {"Affine": {"Net"}, "Sigmoid": {"Net"}, "Net": set(), "Loss": set()}
+    check.known, check.verdicts, check.retry = None, {}, []
+    a1, s1, l1 = entry("Affine", "wrong", "a1"), entry("Sigmoid", "correct", "s1"), \
+        entry("Loss", "wrong", "l1")
+    a2, s2 = entry("Affine", "wrong", "a2"), entry("Sigmoid", "wrong", "s2")
+    check.groups = [[a1, s1, l1], [a2, s2]]
+    check.take_packed({("x", "group-000"): graded(Affine=2, Net=3, Loss=1),
+                       ("x", "group-001"): graded(Affine=2, Sigmoid=1, Net=0)})
+    assert check.retry == [a1, s1]
+    none = {"Affine": 0, "Sigmoid": 0, "Net": 0, "Loss": 0}
+    assert check.verdicts[l1.student].lost == {**none, "Loss": 1}
+    assert check.verdicts[a2.student].lost == {**none, "Affine": 2}
+    assert check.verdicts[s2.student].lost == {**none, "Sigmoid": 1}
 
 
 def test_the_cached_metadata_check_judges_as_nbgrader_s_own():
@@ -346,3 +378,41 @@ def test_a_misnamed_notebook_fails_saying_how_to_grade_it_after_all(tmp_path: Pa
     out = precheck("kim lee", "01_arrays", folder, adef, [])
     assert "found no notebook" in out.reason
     assert "Put the student's notebook at submitted/kim lee/01_arrays/01_arrays.ipynb" in out.reason
+
+
+def test_committed_test_dependencies_are_taken_only_for_exactly_their_inputs(tmp_path):
+    """check-tests skips its probes only when the table was measured on these very inputs:
+    the same source notebook and the same exercises (and the same code, in the digest)."""
+    from autograder.catalogue import dependencies
+
+    name = "05_backprop"
+    exercises = list(reference_sources(nbformat.read(
+        REPO / "source" / name / f"{name}.ipynb", as_version=4)))
+    table = tmp_path / "dependencies.json"
+    measured = {e: set() for e in exercises}
+    measured[exercises[0]] = {exercises[1]}
+    dependencies.update({name: measured}, table)
+    assert dependencies.known(name, exercises, REPO, table) == measured
+    assert dependencies.known(name, exercises[:-1], REPO, table) is None
+    assert dependencies.known("06_training", exercises, REPO, table) is None
+
+    # A course whose source notebook differs by one character measures again.
+    course = tmp_path / "course"
+    (course / "source" / name).mkdir(parents=True)
+    text = (REPO / "source" / name / f"{name}.ipynb").read_text(encoding="utf-8")
+    (course / "source" / name / f"{name}.ipynb").write_text(text.replace("MatMul", "MatMul ", 1),
+                                                            encoding="utf-8")
+    assert dependencies.known(name, exercises, course, table) is None
+    # A damaged file is no table at all.
+    table.write_text("{not json", encoding="utf-8")
+    assert dependencies.known(name, exercises, REPO, table) is None
+
+
+def test_committed_test_dependencies_name_the_exercises_of_their_assignment():
+    from autograder.catalogue import dependencies
+
+    for name, entry in dependencies.load().items():
+        exercises = set(reference_sources(nbformat.read(
+            REPO / "source" / name / f"{name}.ipynb", as_version=4)))
+        assert set(entry["depends"]) == exercises, name
+        assert all(set(d) <= exercises for d in entry["depends"].values()), name

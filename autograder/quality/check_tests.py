@@ -13,7 +13,12 @@ exercise by code that raises when called, and every other exercise whose tests
 then lose points depends on it. Entries share a submission only when none of
 their exercises depends on another. Attribution stays exact: an exercise's
 test cells can only be moved by the exercises it depends on, and none of those
-is changed in that submission. A lost point in an exercise that nothing in the
+is changed in that submission. (Two entries whose exercises a third one's tests both
+use may share a submission; a loss there is pinned down by grading them alone. Only
+there could two mistakes in principle cancel out, and that column never decides a
+verdict: a wrong entry must lose points in its own exercise.) The measured dependencies are committed
+(:mod:`autograder.catalogue.dependencies`) with a digest of what they are made of;
+while it holds, no probe is graded again. A lost point in an exercise that nothing in the
 submission explains, a loss two of its entries could both explain, a correct
 entry charged with any loss, or a submission nbgrader could not grade sends
 its entries back to be graded one per notebook.
@@ -28,6 +33,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import catalogue
+from autograder.catalogue import dependencies
 from autograder.quality import failure_signatures
 from autograder.config import REPO, assignments
 from .batch import grade_batch
@@ -82,19 +88,20 @@ def calls(entry: catalogue.Entry, exercises: list[str]) -> set:
 
 
 def pack(entries: list[catalogue.Entry], depends: dict) -> list[list[catalogue.Entry]]:
-    """Group entries so that no entry in a group can influence another's tests.
+    """Group entries so that no entry in a group can influence another's own tests.
 
     Two entries clash when they change the same exercise, when one exercise's
     tests depend on the other (``depends[e]``: the exercises whose tests depend
-    on exercise e), when a third exercise's tests depend on both (a loss there
-    could not be charged to one), or when one entry's code names the other's
-    exercise.
+    on exercise e), or when one entry's code names the other's exercise. Two
+    entries whose exercises a third exercise's tests both use may share: a loss
+    there is charged to both, and :meth:`AssignmentCheck.take_packed` then grades
+    them alone (most entries cost that third exercise nothing).
     """
     exercises = list(depends)
 
     def clash(a: catalogue.Entry, b: catalogue.Entry) -> bool:
         x, y = a.exercise, b.exercise
-        return (x == y or y in depends[x] or x in depends[y] or depends[x] & depends[y]
+        return (x == y or y in depends[x] or x in depends[y]
                 or y in calls(a, exercises) or x in calls(b, exercises))
 
     groups: list[list[catalogue.Entry]] = []
@@ -126,7 +133,9 @@ class AssignmentCheck:
             if entry.exercise not in self.reference:
                 raise ValueError(f"catalogue entry {entry.student} names no exercise of {name}")
         self.graded = 0
-        self.depends: dict = {}
+        # measured by the probes below, unless committed for exactly these inputs
+        self.known = dependencies.known(name, self.exercises, course_dir)
+        self.depends: dict = dict(self.known or {})
         self.groups: list = []
         self.verdicts: dict = {}
         self.retry: list = []
@@ -139,17 +148,25 @@ class AssignmentCheck:
     def _score(self, graded: dict, student: str):
         return graded.get((self.name, student))
 
-    # 1. The reference, and one probe per exercise to measure which tests depend on what.
+    # 1. The reference, and one probe per exercise to measure which tests depend on what
+    # (unless committed: the reference then goes with the packed groups).
     def probes(self) -> dict:
+        if self.known is not None:
+            return {}
         subs = {REFERENCE: self.reference}
         subs.update({f"probe--{e}": {**self.reference, e: self.crash[e]} for e in self.exercises})
         return self._batch(subs)
 
-    def take_probes(self, graded: dict) -> None:
+    def _take_reference(self, graded: dict) -> None:
         ref = self._score(graded, REFERENCE)
         if ref is None or ref.score != ref.max_score:
             raise AssertionError(f"{self.name}: the reference solution does not earn full "
                                  f"marks: {ref}")
+
+    def take_probes(self, graded: dict) -> None:
+        if self.known is not None:
+            return
+        self._take_reference(graded)
         for e in self.exercises:
             probe = self._score(graded, f"probe--{e}")
             if probe is None:
@@ -160,11 +177,15 @@ class AssignmentCheck:
     # 2. Entries of independent exercises share a submission.
     def packed(self) -> dict:
         self.groups = pack(self.entries, self.depends)
-        return self._batch({f"group-{k:03d}": {**self.reference,
-                                               **{x.exercise: x.source for x in group}}
-                            for k, group in enumerate(self.groups)})
+        subs = {f"group-{k:03d}": {**self.reference, **{x.exercise: x.source for x in group}}
+                for k, group in enumerate(self.groups)}
+        if self.known is not None:
+            subs[REFERENCE] = self.reference
+        return self._batch(subs)
 
     def take_packed(self, graded: dict) -> None:
+        if self.known is not None:
+            self._take_reference(graded)
         for k, group in enumerate(self.groups):
             score = self._score(graded, f"group-{k:03d}")
             if score is None:
@@ -177,17 +198,20 @@ class AssignmentCheck:
             # Only the losses an entry's own exercise can explain are charged to it.
             mine = {x.student: {e: (pts if e == x.exercise or e in self.depends[x.exercise]
                                     else 0.0) for e, pts in lost.items()} for x in group}
-            # A loss two entries could both explain (one exercise's tests using both) is
-            # pinned down alone, as is a correct entry charged with any loss.
-            charged = [e for x in group for e, pts in mine[x.student].items() if pts]
-            shared = len(charged) != len(set(charged))
-            correct_lost = any(x.kind == "correct" and any(mine[x.student].values())
-                               for x in group)
-            if len(group) > 1 and (unexplained or shared or correct_lost):
-                self.retry.extend(group)  # an interaction, or a loss to pin down: grade alone
+            if len(group) > 1 and unexplained:
+                self.retry.extend(group)  # an interaction: grade each alone
                 continue
+            # A loss two entries could both explain (a third exercise's tests using both)
+            # is pinned down by grading those two alone, as is a correct entry charged
+            # with any loss; the others' losses are each theirs alone.
+            charged = [e for x in group for e, pts in mine[x.student].items() if pts]
+            shared = {e for e in charged if charged.count(e) > 1}
             for x in group:
-                self.verdicts[x.student] = Verdict(x, mine[x.student])
+                if len(group) > 1 and (any(mine[x.student][e] for e in shared)
+                                       or x.kind == "correct" and any(mine[x.student].values())):
+                    self.retry.append(x)
+                else:
+                    self.verdicts[x.student] = Verdict(x, mine[x.student])
 
     # 3. Whatever could not be judged together is graded one entry per notebook.
     def alone(self) -> dict:
@@ -202,9 +226,10 @@ class AssignmentCheck:
             self.verdicts[x.student] = Verdict(x, lost)
 
     def result(self):
-        """(exercises, depends, verdicts in catalogue order, notebooks graded)."""
+        """(exercises, depends, verdicts in catalogue order, notebooks graded, whether the
+        dependencies were measured)."""
         return (self.exercises, self.depends, [self.verdicts[x.student] for x in self.entries],
-                self.graded)
+                self.graded, self.known is None)
 
 
 def check_all(names: list[str], work_dir: Path, workers: int | None = None,
@@ -276,6 +301,7 @@ def run(names: list[str] | None = None, workers: int | None = None,
     full = not names or set(names) >= set(assignments(course_dir))
     names = names or assignments(course_dir)
     failures = caught = mistakes = correct_ok = correct = 0
+    measured: dict = {}
     with tempfile.TemporaryDirectory(prefix="nn-check-tests-") as tmp:
         checked = check_all([n for n in names if catalogue.load(n)], Path(tmp), workers,
                             course_dir)
@@ -285,11 +311,14 @@ def run(names: list[str] | None = None, workers: int | None = None,
             print(f"{name}: no catalogue entries")
             failures += 1
             continue
-        exercises, depends, verdicts, graded = result
+        exercises, depends, verdicts, graded, probed = result
+        if probed:
+            measured[name] = depends
         print(format_matrix(name, exercises, verdicts))
         links = ", ".join(f"{d} uses {e}" for e in exercises for d in sorted(depends[e]))
+        how = "measured" if probed else f"as measured before ({dependencies.DEPENDENCIES_FILE.name})"
         print(f"({len(verdicts)} entries graded in {graded} notebooks; "
-              f"test dependencies: {links or 'none'})\n")
+              f"test dependencies {how}: {links or 'none'})\n")
         for exercise in exercises:
             kinds = [v.entry.kind for v in verdicts if v.entry.exercise == exercise]
             if kinds.count("wrong") < 3 or kinds.count("correct") < 2:
@@ -309,6 +338,9 @@ def run(names: list[str] | None = None, workers: int | None = None,
     if not failures and course_dir == REPO.resolve():
         # the report's item analysis names mistakes by these signatures
         print(f"signatures: {failure_signatures.update(names)}")
+        if measured:
+            print(f"test dependencies measured: {dependencies.update(measured)} "
+                  "(commit it: while it is in step, check-tests grades no probe)")
         if full:
             changed = update_readme(REPO / "README.md", mistakes, correct)
             print(f"README.md: the figure {'is updated' if changed else 'was up to date'}")
