@@ -42,6 +42,12 @@ REPOSITORY_PARTS = ("autograder", "course", "source", "release", "docs", "README
                     "nbgrader_config.py")
 
 
+#: Bytecode written once, when the environment is made: the users who run it cannot write
+#: into it, so without it every server and command would compile what it imports from
+#: source, each time (a student's server: 7 CPU-seconds of imports instead of 3.5).
+COMPILED = ("--compile-bytecode",)
+
+
 class EnvError(RuntimeError):
     """An environment cannot be built here; the message says why and what to do."""
 
@@ -150,7 +156,7 @@ def student_env(target: Path, python: str) -> Path:
     env_python = _new_venv(Path(target), python)
     with tempfile.TemporaryDirectory(prefix="nn-hub-course-") as tmp:
         write_course_package(Path(tmp))   # the course package as the student bundle ships it
-        _uv("pip", "install", "--quiet", "--python", env_python,
+        _uv("pip", "install", "--quiet", *COMPILED, "--python", env_python,
             "-r", str(REPO / "requirements-student.txt"), *pins(STUDENT_EXTRA), tmp)
     _open_to_all(Path(target))
     return Path(target)
@@ -179,7 +185,7 @@ def instructor_env(target: Path, python: str, repository: Path) -> Path:
     """The instructor's environment: requirements.txt as ``make venv`` installs it, the
     course's packages editable from ``repository`` (:func:`copy_repository`)."""
     env_python = _new_venv(Path(target), python)
-    _uv("pip", "install", "--quiet", "--python", env_python, "-r", "requirements.txt",
+    _uv("pip", "install", "--quiet", *COMPILED, "--python", env_python, "-r", "requirements.txt",
         cwd=repository)
     _open_to_all(Path(target))
     return Path(target)
