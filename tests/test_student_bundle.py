@@ -4,8 +4,9 @@
 with pip as its README tells students (``pip install -r requirements.txt``, pip's
 cache and configured index as usual; bytecode is compiled on import, not at install),
 and every released notebook runs there with nbclient: each cell runs without error,
-except cells that call an unfinished exercise, which raise ``NotImplementedError``. The course's own wheel is checked too: it carries
-every subpackage, and building it prints no deprecation warning.
+except cells that call an unfinished exercise, which raise ``NotImplementedError``. The
+course's own wheel is checked too: it carries every subpackage, and building it prints no
+deprecation warning.
 """
 from __future__ import annotations
 

@@ -16,12 +16,12 @@ test cells can only be moved by the exercises it depends on, and none of those
 is changed in that submission. (Two entries whose exercises a third one's tests both
 use may share a submission; a loss there is pinned down by grading them alone. Only
 there could two mistakes in principle cancel out, and that column never decides a
-verdict: a wrong entry must lose points in its own exercise.) The measured dependencies are committed
-(:mod:`autograder.catalogue.dependencies`) with a digest of what they are made of;
-while it holds, no probe is graded again. A lost point in an exercise that nothing in the
-submission explains, a loss two of its entries could both explain, a correct
-entry charged with any loss, or a submission nbgrader could not grade sends
-its entries back to be graded one per notebook.
+verdict: a wrong entry must lose points in its own exercise.) The measured
+dependencies are committed (:mod:`autograder.catalogue.dependencies`) with a digest
+of what they are made of; while it holds, no probe is graded again. A lost point in
+an exercise that nothing in the submission explains, a loss two of its entries could
+both explain, a correct entry charged with any loss, or a submission nbgrader could not
+grade sends those entries back to be graded one per notebook.
 """
 from __future__ import annotations
 
@@ -316,7 +316,8 @@ def run(names: list[str] | None = None, workers: int | None = None,
             measured[name] = depends
         print(format_matrix(name, exercises, verdicts))
         links = ", ".join(f"{d} uses {e}" for e in exercises for d in sorted(depends[e]))
-        how = "measured" if probed else f"as measured before ({dependencies.DEPENDENCIES_FILE.name})"
+        how = ("measured" if probed
+               else f"as measured before ({dependencies.DEPENDENCIES_FILE.name})")
         print(f"({len(verdicts)} entries graded in {graded} notebooks; "
               f"test dependencies {how}: {links or 'none'})\n")
         for exercise in exercises:

@@ -51,8 +51,6 @@ out (``templates/nn_feedback``, nbgrader's feedback template with changes):
 """
 from __future__ import annotations
 
-import collections
-import json
 import os
 import re
 import subprocess
@@ -67,6 +65,7 @@ from traitlets import Bool, Unicode
 from autograder.config import assignments as course_assignments
 from autograder.stock_nbgrader import nbgrader_env, nbgrader_failed
 
+from . import rendered
 from .progress import PlainProgress, tqdm_progress  # noqa: F401 - part of this API
 from .redact import HideHiddenTests, _is_test_cell, redact_outputs, secret_lines
 
@@ -184,37 +183,6 @@ LINE_SHOWN = 2_000       # characters of one line of code
 _IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)")
 
 
-class _Remembered(collections.OrderedDict):
-    """The last ``size`` renderings, for this process: every feedback page repeats the
-    instructor's markdown and code cells, which are rendered once, not once per student;
-    the students' own cells, each seen once, drop out."""
-
-    def __init__(self, size: int):
-        super().__init__()
-        self.size = size
-
-    def get_or_make(self, key, make):
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        value = self[key] = make()
-        if len(self) > self.size:
-            self.popitem(last=False)
-        return value
-
-
-_MARKDOWN = _Remembered(4096)      # (markdown, attachments, path) -> HTML
-_HIGHLIGHTED = _Remembered(4096)   # (lexer, code, language, metadata) -> HTML
-
-
-def _remembered(highlight, lexer):
-    """``highlight`` (nbconvert's highlight_code filter), remembered in :data:`_HIGHLIGHTED`."""
-    def highlight_code(source, language=None, metadata=None):
-        key = (lexer, source, language, json.dumps(metadata, sort_keys=True, default=str))
-        return _HIGHLIGHTED.get_or_make(key, lambda: highlight(source, language, metadata))
-    return highlight_code
-
-
 def _feedback_exporter():
     """nbconvert's HTMLExporter without its last step, which parses the whole page again
     with BeautifulSoup (in pure Python, about half the time of a feedback page) to give
@@ -230,21 +198,17 @@ def _feedback_exporter():
         # and highlighted once per process, not once per student (half a page's time).
         @pass_context
         def markdown2html(self, context, source):
-            render = lambda: HTMLExporter.markdown2html(self, context, source)  # noqa: E731
-            if self.embed_images:       # reads image files, which may change: never kept
-                return render()
-            cell = context.get("cell", {})
-            path = context.get("resources", {}).get("metadata", {}).get("path", "")
-            key = (source, json.dumps(cell.get("attachments", {}), sort_keys=True), path,
-                   self.anchor_link_text, self.exclude_anchor_links,
-                   json.dumps(self.lexer_options, sort_keys=True, default=str))
-            return _MARKDOWN.get_or_make(key, render)
+            return rendered.remembered_markdown(
+                self, context, source,
+                lambda: HTMLExporter.markdown2html(self, context, source))
 
         def from_notebook_node(self, nb, resources=None, **kw):
             info = nb.metadata.get("language_info", {})
             lexer = info.get("pygments_lexer", info.get("name", None))
             self.register_filter("highlight_code", self.filters.get(
-                "highlight_code", _remembered(Highlight2HTML(pygments_lexer=lexer, parent=self), lexer)))
+                "highlight_code",
+                rendered.remembered_highlight(Highlight2HTML(pygments_lexer=lexer, parent=self),
+                                              lexer)))
             resources = self._init_resources(resources)
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
