@@ -16,6 +16,10 @@ from pathlib import Path
 
 # How long a notebook may take to run from top to bottom in the browser.
 RUN_TIMEOUT_MS = 240_000
+# How often a wait checks its condition. Playwright's default checks it on every animation
+# frame, which makes headless Chromium draw 60 frames a second of a page that does not
+# change, for as long as the wait lasts.
+POLL_MS = 100
 
 _CURRENT = "window.jupyterapp.shell.currentWidget"
 
@@ -233,7 +237,8 @@ class Student:
         """Load JupyterLab afresh (a reset workspace: no tab of an earlier visit)."""
         self.page.goto(self.server.lab_url() + "&reset", wait_until="domcontentloaded")
         self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell"
-                                    " && document.querySelector('.jp-LabShell')", timeout=60_000)
+                                    " && document.querySelector('.jp-LabShell')",
+                                    polling=POLL_MS, timeout=60_000)
         self.page.evaluate("() => window.jupyterapp.restored")
         # More room for the notebook: fold the file browser away.
         self.page.evaluate("""async () => {
@@ -250,9 +255,9 @@ class Student:
         self.page.wait_for_function(
             f"(path) => {{ const p = {_CURRENT}; return p && p.context && p.context.path === path"
             " && p.context.isReady && p.content && p.content.widgets.length > 0; }",
-            arg=path, timeout=60_000)
+            arg=path, polling=POLL_MS, timeout=60_000)
         if wait_for_kernel:
-            self.page.wait_for_function(_KERNEL_IDLE, timeout=120_000)
+            self.page.wait_for_function(_KERNEL_IDLE, polling=POLL_MS, timeout=120_000)
 
     def close_all(self) -> None:
         """Save, shut the kernels down and close every tab, as at the end of a session."""
@@ -279,7 +284,7 @@ class Student:
     def settle(self, timeout_ms: int = 60_000) -> None:
         """Wait until the kernel is idle and every output has finished rendering:
         widgets out of "Loading widget...", images decoded."""
-        self.page.wait_for_function(_KERNEL_IDLE, timeout=timeout_ms)
+        self.page.wait_for_function(_KERNEL_IDLE, polling=POLL_MS, timeout=timeout_ms)
         self.page.wait_for_function("""() => {
             const node = window.jupyterapp.shell.currentWidget.content.node;
             for (const out of node.querySelectorAll('.jp-OutputArea-output'))
@@ -287,7 +292,7 @@ class Student:
             for (const img of node.querySelectorAll('.jp-OutputArea-output img'))
                 if (!img.complete) return false;
             return true;
-        }""", timeout=timeout_ms)
+        }""", polling=POLL_MS, timeout=timeout_ms)
 
     def wait_for_maths(self, timeout_ms: int = 60_000) -> None:
         """MathJax typesets asynchronously: wait until the count of typeset
@@ -333,7 +338,7 @@ class Student:
                 now = self.widget_result(cell, output)
                 if now and now != before:
                     time.sleep(0.3)   # let a redraw that clears first finish
-                    self.page.wait_for_function(_KERNEL_IDLE, timeout=120_000)
+                    self.page.wait_for_function(_KERNEL_IDLE, polling=POLL_MS, timeout=120_000)
                     return self.widget_result(cell, output)
                 if self.page.evaluate(_KERNEL_IDLE):
                     idle_since = idle_since or time.monotonic()
@@ -438,7 +443,7 @@ class Student:
         prompt.scroll_into_view_if_needed()
         prompt.click()
         self.page.wait_for_function(f"(i) => {_CURRENT}.content.activeCellIndex === i",
-                                    arg=index, timeout=10_000)
+                                    arg=index, polling=POLL_MS, timeout=10_000)
 
     def shift_enter(self, index: int, timeout_ms: int = 120_000) -> None:
         """Shift+Enter in cell ``index`` (which must be the active cell), then
@@ -451,7 +456,7 @@ class Student:
         self.page.wait_for_function(
             f"([i, before]) => {{ const c = {_CURRENT}.content.widgets[i].model;"
             " return c.executionCount !== null && c.executionCount !== before; }",
-            arg=[index, before], timeout=timeout_ms)
+            arg=[index, before], polling=POLL_MS, timeout=timeout_ms)
         self.settle(timeout_ms)
 
     # -- nbgrader ------------------------------------------------------------
@@ -469,7 +474,7 @@ class Student:
             const d = document.querySelector('.jp-Dialog');
             return d && (d.querySelector('.validation-success, .validation-failed')
                          || /error|success/i.test(d.innerText));
-        }""", timeout=timeout_ms)
+        }""", polling=POLL_MS, timeout=timeout_ms)
         return self.page.evaluate("""() => {
             const d = document.querySelector('.jp-Dialog');
             return {title: (d.querySelector('.jp-Dialog-header') || {}).innerText || '',
@@ -511,7 +516,8 @@ class Student:
         self.page.set_viewport_size({"width": width, "height": tall})
         # JupyterLab lays itself out again on the resize event: wait for it.
         self.page.wait_for_function(f"(h) => {scroller}.clientHeight >= h",
-                                    arg=visible + (tall - height) - 4, timeout=10_000)
+                                    arg=visible + (tall - height) - 4, polling=POLL_MS,
+                                    timeout=10_000)
         options = {"quality": 85} if path.suffix in (".jpg", ".jpeg") else {}
         path.parent.mkdir(parents=True, exist_ok=True)
         shots = []
