@@ -70,8 +70,8 @@ def student_python(bundle: Path, tmp_path_factory) -> tuple[Path, dict]:
     base = getattr(sys, "_base_executable", sys.executable)
     subprocess.run([base, "-m", "venv", str(home / "venv")], check=True, env=env)
     python = home / "venv" / "bin" / "python"
-    # --no-compile: the student's pip also writes every installed module's bytecode, a
-    # third of the install's time; here only what the notebooks import is compiled, as
+    # --no-compile: the student's pip also writes every installed module's bytecode, about
+    # a quarter of the install's CPU; here only what the notebooks import is compiled, as
     # Python does on import. What is installed is the same.
     proc = subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check",
                            "--no-compile", "-r", "requirements.txt"], cwd=bundle, env=env,

@@ -8,7 +8,7 @@ they read the page through ``window.jupyterapp``, which each test user's own
 """
 from __future__ import annotations
 
-from browser.student import POLL_MS, Student
+from browser.student import Student, wait_for
 
 _PANEL_READY = """(name) => { const p = window.jupyterapp.shell.currentWidget;
     return p && p.context && p.context.path.endsWith(name) && p.context.isReady
@@ -65,8 +65,7 @@ class HubUser:
         self.page.click("#fetched_assignments_list a.assignment-notebooks-link")
         self.page.click("#fetched_assignments_list .nested_list_item "
                         f"a:has-text('{self.assignment}')")
-        self.page.wait_for_function(_PANEL_READY, arg=f"{self.assignment}.ipynb",
-                                    polling=POLL_MS, timeout=60_000)
+        wait_for(self.page, _PANEL_READY, arg=f"{self.assignment}.ipynb", timeout=60_000)
 
     def write(self, sources: dict) -> None:
         """Type each exercise's source (exercise -> code) into its cell; save (Ctrl+S)."""
@@ -77,8 +76,8 @@ class HubUser:
             assert written.strip() == code.strip()
         self.page.keyboard.press("Escape")
         self.page.keyboard.press("Control+s")
-        self.page.wait_for_function("() => !window.jupyterapp.shell.currentWidget"
-                                    ".context.model.dirty", polling=POLL_MS, timeout=30_000)
+        wait_for(self.page, "() => !window.jupyterapp.shell.currentWidget"
+                 ".context.model.dirty", timeout=30_000)
 
     def validate(self) -> dict:
         """The notebook toolbar's Validate; what its dialog said."""

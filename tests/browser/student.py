@@ -21,6 +21,12 @@ RUN_TIMEOUT_MS = 240_000
 # change, for as long as the wait lasts.
 POLL_MS = 100
 
+
+def wait_for(page, expression: str, arg=None, timeout: float = 30_000):
+    """Wait until ``expression`` (a JavaScript function of ``arg``) is truthy on ``page``,
+    checking it every :data:`POLL_MS`."""
+    return page.wait_for_function(expression, arg=arg, polling=POLL_MS, timeout=timeout)
+
 _CURRENT = "window.jupyterapp.shell.currentWidget"
 
 _KERNEL_IDLE = f"""() => {{
@@ -236,9 +242,8 @@ class Student:
     def open_lab(self) -> None:
         """Load JupyterLab afresh (a reset workspace: no tab of an earlier visit)."""
         self.page.goto(self.server.lab_url() + "&reset", wait_until="domcontentloaded")
-        self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell"
-                                    " && document.querySelector('.jp-LabShell')",
-                                    polling=POLL_MS, timeout=60_000)
+        wait_for(self.page, "() => window.jupyterapp && window.jupyterapp.shell"
+                 " && document.querySelector('.jp-LabShell')", timeout=60_000)
         self.page.evaluate("() => window.jupyterapp.restored")
         # More room for the notebook: fold the file browser away.
         self.page.evaluate("""async () => {
@@ -252,12 +257,13 @@ class Student:
         wait until it is shown and, unless told otherwise, its kernel is ready."""
         self.page.evaluate("async (path) => { await window.jupyterapp.commands.execute("
                            "'docmanager:open', {path}); }", path)
-        self.page.wait_for_function(
+        wait_for(
+            self.page,
             f"(path) => {{ const p = {_CURRENT}; return p && p.context && p.context.path === path"
             " && p.context.isReady && p.content && p.content.widgets.length > 0; }",
-            arg=path, polling=POLL_MS, timeout=60_000)
+            arg=path, timeout=60_000)
         if wait_for_kernel:
-            self.page.wait_for_function(_KERNEL_IDLE, polling=POLL_MS, timeout=120_000)
+            wait_for(self.page, _KERNEL_IDLE, timeout=120_000)
 
     def close_all(self) -> None:
         """Save, shut the kernels down and close every tab, as at the end of a session."""
@@ -284,15 +290,15 @@ class Student:
     def settle(self, timeout_ms: int = 60_000) -> None:
         """Wait until the kernel is idle and every output has finished rendering:
         widgets out of "Loading widget...", images decoded."""
-        self.page.wait_for_function(_KERNEL_IDLE, polling=POLL_MS, timeout=timeout_ms)
-        self.page.wait_for_function("""() => {
+        wait_for(self.page, _KERNEL_IDLE, timeout=timeout_ms)
+        wait_for(self.page, """() => {
             const node = window.jupyterapp.shell.currentWidget.content.node;
             for (const out of node.querySelectorAll('.jp-OutputArea-output'))
                 if ((out.textContent || '').startsWith('Loading widget...')) return false;
             for (const img of node.querySelectorAll('.jp-OutputArea-output img'))
                 if (!img.complete) return false;
             return true;
-        }""", polling=POLL_MS, timeout=timeout_ms)
+        }""", timeout=timeout_ms)
 
     def wait_for_maths(self, timeout_ms: int = 60_000) -> None:
         """MathJax typesets asynchronously: wait until the count of typeset
@@ -338,7 +344,7 @@ class Student:
                 now = self.widget_result(cell, output)
                 if now and now != before:
                     time.sleep(0.3)   # let a redraw that clears first finish
-                    self.page.wait_for_function(_KERNEL_IDLE, polling=POLL_MS, timeout=120_000)
+                    wait_for(self.page, _KERNEL_IDLE, timeout=120_000)
                     return self.widget_result(cell, output)
                 if self.page.evaluate(_KERNEL_IDLE):
                     idle_since = idle_since or time.monotonic()
@@ -442,8 +448,8 @@ class Student:
         prompt = cell.locator(".jp-InputArea-prompt")
         prompt.scroll_into_view_if_needed()
         prompt.click()
-        self.page.wait_for_function(f"(i) => {_CURRENT}.content.activeCellIndex === i",
-                                    arg=index, polling=POLL_MS, timeout=10_000)
+        wait_for(self.page, f"(i) => {_CURRENT}.content.activeCellIndex === i",
+                 arg=index, timeout=10_000)
 
     def shift_enter(self, index: int, timeout_ms: int = 120_000) -> None:
         """Shift+Enter in cell ``index`` (which must be the active cell), then
@@ -453,10 +459,11 @@ class Student:
         active = self.page.evaluate(f"() => {_CURRENT}.content.activeCellIndex")
         assert active == index, f"cell {index} should be the active cell, not {active}"
         self.page.keyboard.press("Shift+Enter")
-        self.page.wait_for_function(
+        wait_for(
+            self.page,
             f"([i, before]) => {{ const c = {_CURRENT}.content.widgets[i].model;"
             " return c.executionCount !== null && c.executionCount !== before; }",
-            arg=[index, before], polling=POLL_MS, timeout=timeout_ms)
+            arg=[index, before], timeout=timeout_ms)
         self.settle(timeout_ms)
 
     # -- nbgrader ------------------------------------------------------------
@@ -470,11 +477,11 @@ class Student:
         dialog.locator(".validation-success, .validation-failed, .validation-error,"
                        " .jp-Dialog-body pre").first.wait_for(timeout=timeout_ms)
         # The dialog may first show a progress line; wait for the verdict.
-        self.page.wait_for_function("""() => {
+        wait_for(self.page, """() => {
             const d = document.querySelector('.jp-Dialog');
             return d && (d.querySelector('.validation-success, .validation-failed')
                          || /error|success/i.test(d.innerText));
-        }""", polling=POLL_MS, timeout=timeout_ms)
+        }""", timeout=timeout_ms)
         return self.page.evaluate("""() => {
             const d = document.querySelector('.jp-Dialog');
             return {title: (d.querySelector('.jp-Dialog-header') || {}).innerText || '',
@@ -515,9 +522,8 @@ class Student:
         tall = min(page_height, height + max(0, end - visible))
         self.page.set_viewport_size({"width": width, "height": tall})
         # JupyterLab lays itself out again on the resize event: wait for it.
-        self.page.wait_for_function(f"(h) => {scroller}.clientHeight >= h",
-                                    arg=visible + (tall - height) - 4, polling=POLL_MS,
-                                    timeout=10_000)
+        wait_for(self.page, f"(h) => {scroller}.clientHeight >= h",
+                 arg=visible + (tall - height) - 4, timeout=10_000)
         options = {"quality": 85} if path.suffix in (".jpg", ".jpeg") else {}
         path.parent.mkdir(parents=True, exist_ok=True)
         shots = []
