@@ -388,3 +388,31 @@ def test_arrays_cross_as_npy_bytes_and_nothing_else():
                 wire.array_bytes(np.zeros(3))[:-8]):
         with pytest.raises(wire.WireError):
             wire.array_from(bad)
+
+
+def test_only_changed_arrays_travel_and_a_reshape_is_a_change():
+    """A message carries exactly the shared arrays whose bytes or shape changed since the
+    last one: nothing when nothing changed (a NaN that stays NaN included), the new shape
+    when only the shape changed."""
+    from autograder.grading.jailed.values import Values
+
+    judge, kernel = Values("judge"), Values("kernel")
+    x, y = np.arange(6.0), np.zeros(3)
+    blobs: list = []
+    sent = [judge.encode(x, blobs), judge.encode(y, blobs)]
+    x_copy, y_copy = (kernel.decode(data, blobs) for data in sent)
+    assert judge._changes([]) == {} and kernel._changes([]) == {}
+
+    x[1] = np.nan
+    blobs = []
+    changes = judge._changes(blobs)
+    assert list(changes) == [sent[0]["id"]] and len(blobs) == 1
+    kernel._apply_changes({"sync": changes}, blobs)
+    assert np.isnan(x_copy[1]) and judge._changes([]) == {} and kernel._changes([]) == {}
+
+    y_copy.shape = (3, 1)                     # same bytes, another shape
+    blobs = []
+    changes = kernel._changes(blobs)
+    assert list(changes) == [sent[1]["id"]]
+    judge._apply_changes({"sync": changes}, blobs)
+    assert y.shape == (3, 1) and kernel._changes([]) == {}
