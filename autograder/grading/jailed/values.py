@@ -39,8 +39,8 @@ array_bytes, array_from, _blob_of = wire.array_bytes, wire.array_from, wire._blo
 
 
 def _state(array: np.ndarray) -> tuple:
-    """What an array's content is compared by: dtype, shape and bytes. (The dtype object,
-    not its ``.str``: building that string each time made comparing four times dearer.)"""
+    """What an array's content is compared by: dtype, shape and bytes. The dtype object,
+    not its ``.str``, which would be a new string at every comparison."""
     return array.dtype, array.shape, array.tobytes()
 
 
@@ -126,14 +126,12 @@ class Values:
     # ------------------------------------------------------------------ array sync
     def _changes(self, blobs: list) -> dict:
         """id -> blob index of every shared array whose content changed since last sent."""
-        # Every message compares every shared array, so this runs thousands of times per
-        # notebook over up to a hundred arrays: the states are built and compared in list
-        # comprehensions and one list comparison, not a Python loop with a call per array.
+        # Every message compares every shared array (thousands of messages per notebook, up
+        # to a hundred arrays): when nothing changed, one list comparison settles it.
         entries = list(self.arrays.items())
-        arrays = [entry.obj if entry.ref is None else entry.ref() for _, entry in entries]
+        arrays = [entry.get() for _, entry in entries]
         old = [entry.state for _, entry in entries]
-        now = [state if array is None else (array.dtype, array.shape, array.tobytes())
-               for array, state in zip(arrays, old)]
+        now = [state if array is None else _state(array) for array, state in zip(arrays, old)]
         if now == old:
             return {}
         changed = {}
