@@ -416,3 +416,45 @@ def test_only_changed_arrays_travel_and_a_reshape_is_a_change():
     assert list(changes) == [sent[1]["id"]]
     judge._apply_changes({"sync": changes}, blobs)
     assert y.shape == (3, 1) and kernel._changes([]) == {}
+
+
+def test_a_dead_original_is_released_unless_its_copy_comes_back():
+    """When the judge's original of a shared array dies, its next message releases it and
+    the kernel lets its copy go. If the kernel sends the array back before it has heard
+    (changed, or only named), the judge takes the copy's content as a new original and
+    calls the release off; arrays still alive are untouched."""
+    from autograder.grading.jailed.values import Values
+
+    judge, kernel = Values("judge"), Values("kernel")
+    kept, blobs = np.ones(2), []
+    sent = [judge.encode(np.arange(3.0), blobs), judge.encode(kept, blobs),
+            judge.encode(np.full(4, 7.0), blobs), judge.encode(np.zeros(2), blobs)]
+    dropped, kept_id, changed, named = (data["id"] for data in sent)
+    copies = [kernel.decode(data, blobs) for data in sent]
+    assert sorted(judge.gone) == sorted([dropped, changed, named])   # only weakly held
+
+    copies[2][0] = 1.0                      # the kernel changes one dead original's copy
+    blobs = []
+    changes = kernel._changes(blobs)
+    assert list(changes) == [changed]
+    judge._apply_changes({"sync": changes}, blobs)
+    revived = judge.decode({"$": "nd", "id": changed}, [])
+    assert np.array_equal(revived, [1.0, 7.0, 7.0, 7.0])
+    named_again = judge.decode({"$": "nd", "id": named}, [])      # only named: as it was
+    assert np.array_equal(named_again, [0.0, 0.0])
+    assert judge.decode({"$": "nd", "id": named}, []) is named_again
+
+    released = judge._releases()
+    assert released == {"ra": [dropped]} and dropped not in judge.arrays
+    kernel._apply_releases(released)
+    assert dropped not in kernel.arrays and id(copies[0]) not in kernel.array_ids
+    assert set(kernel.arrays) == {kept_id, changed, named}
+
+    kept[0] = 5.0
+    revived[1] = -1.0
+    blobs = []
+    changes = judge._changes(blobs)
+    assert sorted(changes) == sorted([kept_id, changed])
+    kernel._apply_changes({"sync": changes}, blobs)
+    assert copies[1][0] == 5.0 and copies[2][1] == -1.0
+    assert judge._changes([]) == {} and kernel._changes([]) == {}
