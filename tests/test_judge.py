@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from autograder.grading.jailed import wire
+from autograder.grading.jailed.values import Values
 from autograder.grading.judging import Conversation, Judge
 
 STUDENT = '''
@@ -394,8 +395,6 @@ def test_only_changed_arrays_travel_and_a_reshape_is_a_change():
     """A message carries exactly the shared arrays whose bytes or shape changed since the
     last one: nothing when nothing changed (a NaN that stays NaN included), the new shape
     when only the shape changed."""
-    from autograder.grading.jailed.values import Values
-
     judge, kernel = Values("judge"), Values("kernel")
     x, y = np.arange(6.0), np.zeros(3)
     blobs: list = []
@@ -423,8 +422,6 @@ def test_a_dead_original_is_released_unless_its_copy_comes_back():
     the kernel lets its copy go. If the kernel sends the array back before it has heard
     (changed, or only named), the judge takes the copy's content as a new original and
     calls the release off; arrays still alive are untouched."""
-    from autograder.grading.jailed.values import Values
-
     judge, kernel = Values("judge"), Values("kernel")
     kept, blobs = np.ones(2), []
     sent = [judge.encode(np.arange(3.0), blobs), judge.encode(kept, blobs),

@@ -126,17 +126,13 @@ class Values:
     # ------------------------------------------------------------------ array sync
     def _changes(self, blobs: list) -> dict:
         """id -> blob index of every shared array whose content changed since last sent."""
-        # Every message compares every shared array (thousands of messages per notebook, up
-        # to a hundred arrays): when nothing changed, one list comparison settles it.
-        entries = list(self.arrays.items())
-        arrays = [entry.get() for _, entry in entries]
-        old = [entry.state for _, entry in entries]
-        now = [state if array is None else _state(array) for array, state in zip(arrays, old)]
-        if now == old:
-            return {}
         changed = {}
-        for (aid, entry), array, state, before in zip(entries, arrays, now, old):
-            if state != before:
+        for aid, entry in list(self.arrays.items()):
+            array = entry.get()
+            if array is None:
+                continue
+            state = _state(array)
+            if state != entry.state:
                 entry.state = state
                 changed[aid] = len(blobs)
                 blobs.append(array_bytes(array))
