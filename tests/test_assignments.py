@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from autograder.config import REPO, assignments
-from autograder.stock_nbgrader import autograde, generate_release, make_course, read_scores, submit
+from autograder.stock_nbgrader import make_course, nbgrader, read_scores, submit
 
 ASSIGNMENTS = assignments()
 
@@ -64,23 +64,42 @@ def _source(cell) -> str:
 
 
 @pytest.fixture(scope="session")
-def released(tmp_path_factory):
-    """name -> a scratch course where stock ``nbgrader generate_assignment NAME`` has run
-    (as ``make release`` runs it): compared with release/, then graded end to end."""
-    made: dict = {}
+def stock(tmp_path_factory):
+    """A scratch course of every assignment where stock ``nbgrader generate_assignment`` has
+    run (the command ``make release`` stands for: its output is compared with release/), then
+    stock ``nbgrader autograde`` has graded three submissions of each assignment: the source,
+    the unfilled release, and one whose every answer raises. One command of each for all
+    the assignments (``"*"``), since importing nbgrader alone costs a CPU-second or more per
+    command; whatever either says about one assignment fails only that assignment's tests."""
+    import nbformat
 
-    def course_of(name: str) -> Path:
-        if name not in made:
-            course = make_course(tmp_path_factory.mktemp(name) / "course", [name])
-            generate_release(course, name)
-            made[name] = course
-        return made[name]
-    return course_of
+    from autograder.quality.submissions import crashing_sources, fill
+
+    course = make_course(tmp_path_factory.mktemp("stock") / "course", ASSIGNMENTS)
+    generated = nbgrader(course, "generate_assignment", "*", "--force", check=False)
+    for name in ASSIGNMENTS:
+        source = REPO / "source" / name / f"{name}.ipynb"
+        release = course / "release" / name / f"{name}.ipynb"
+        if not release.exists():
+            continue
+        submit(course, "solution", name, source)
+        submit(course, "unfilled", name, release)
+        crashing = fill(nbformat.read(release, as_version=4),
+                        crashing_sources(nbformat.read(source, as_version=4)))
+        submit(course, "crashing", name, text=nbformat.writes(crashing))
+    graded = nbgrader(course, "autograde", "*", "--force", check=False)
+    return course, generated, graded
+
+
+def _log(proc) -> str:
+    return f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_release_matches_nbgrader(name, released):
-    built = released(name) / "release" / name
+def test_release_matches_nbgrader(name, stock):
+    course, generated, _ = stock
+    built = course / "release" / name
+    assert built.is_dir(), f"nbgrader generate_assignment released no {name}:\n{_log(generated)}"
     committed = REPO / "release" / name
     assert committed.is_dir(), f"release/{name} is missing: run `make release`"
     diff = filecmp.dircmp(built, committed)
@@ -140,27 +159,20 @@ def test_exercise_cells_follow_contract(name):
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_grading_end_to_end(name, released):
+def test_grading_end_to_end(name, stock):
     """Stock nbgrader gives the source full marks, and zero to the unfilled
     release and to a submission whose every answer raises.
 
     (The instructor's solution typed into the release, and every catalogued
     mistake and alternative, are graded by `autograder check-tests`.)
     """
-    import nbformat
-
-    from autograder.quality.submissions import crashing_sources, fill
-
-    course = released(name)
-    release = course / "release" / name
-    source_nb = nbformat.read(REPO / "source" / name / f"{name}.ipynb", as_version=4)
-    release_nb = nbformat.read(release / f"{name}.ipynb", as_version=4)
-    submit(course, "solution", name, REPO / "source" / name / f"{name}.ipynb")
-    submit(course, "unfilled", name, release / f"{name}.ipynb")
-    submit(course, "crashing", name,
-           text=nbformat.writes(fill(release_nb, crashing_sources(source_nb))))
-    autograde(course, name)
+    course, generated, graded = stock
+    assert (course / "release" / name).is_dir(), (
+        f"nbgrader generate_assignment released no {name}:\n{_log(generated)}")
     scores = {s.student: s for s in read_scores(course, name)}
+    assert set(scores) == {"solution", "unfilled", "crashing"}, (
+        f"nbgrader autograde graded {sorted(scores)} of {name}'s three submissions:\n"
+        f"{_log(graded)}")
 
     got = scores["solution"]
     lost = {cell: pts for cell, pts in got.cells.items() if pts[0] != pts[1]}
