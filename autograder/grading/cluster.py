@@ -37,6 +37,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import signal
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -194,6 +196,14 @@ class Executor:
         client = _client(self.where)
         keys, futures, old = {}, [], None
         self._received = 0
+        # Ctrl-C must not land inside one of Dask's blocking calls: its sync() then schedules
+        # a cancel that can fail on its loop (a NameError tornado logs with a traceback).
+        # Here Ctrl-C only raises a flag, which the loop below reads between calls.
+        self._stop = threading.Event()
+        installed = (threading.current_thread() is threading.main_thread()
+                     and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN)
+        if installed:
+            previous = signal.signal(signal.SIGINT, lambda signum, frame: self._stop.set())
         try:
             try:
                 old = client.run_on_scheduler(_set_allowed_failures(1))
@@ -211,7 +221,11 @@ class Executor:
             self.interrupted = True
         finally:
             self.left = len(jobs) - self._received
-            self._close(client, futures, remote.token, old)
+            try:
+                self._close(client, futures, remote.token, old)
+            finally:
+                if installed:
+                    signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
 
     def _collect(self, client, pending, keys: dict, collect) -> None:
         from distributed import KilledWorker
@@ -220,6 +234,8 @@ class Executor:
         self._received = 0
         empty_since, asked = None, 0.0
         while len(received) < total:
+            if self._stop.is_set():
+                raise KeyboardInterrupt
             batch = pending.next_batch(block=False) if pending.has_ready() else []
             if not batch:
                 if client.status not in ("running", "connecting"):
