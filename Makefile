@@ -23,7 +23,8 @@ venv: $(STAMP)
 # requirements.txt; the hub makes its environments with it too) installs the same
 # versions as pip in a third of the time, downloading and unpacking in parallel; where it
 # cannot (no wheel for this machine, say), pip does. Bytecode is compiled at install
-# time, as pip does: sandboxed kernels cannot write it into the venv.
+# time, as pip does: sandboxed kernels cannot write it into the venv. pip itself is
+# upgraded alongside, as before (tests run it).
 UV_PIN = $(shell grep -E '^uv==' requirements.txt)
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -113,12 +113,14 @@ def submit(course_dir: Path, student: str, name: str, notebook: Path | None = No
     return target
 
 
-def autograde(course_dir: Path, name: str, student: str | None = None) -> subprocess.CompletedProcess:
-    """Stock ``nbgrader autograde NAME --force`` (one student or all)."""
+def autograde(course_dir: Path, name: str, student: str | None = None,
+              check: bool = True) -> subprocess.CompletedProcess:
+    """Stock ``nbgrader autograde NAME --force`` (one student or all; ``"*"``: every
+    assignment). ``check``: raise when nbgrader reports an error."""
     args = ["autograde", name, "--force"]
     if student:
         args.append(f"--student={student}")
-    return nbgrader(course_dir, *args)
+    return nbgrader(course_dir, *args, check=check)
 
 
 @dataclass(frozen=True)

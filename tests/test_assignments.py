@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from autograder.config import REPO, assignments
-from autograder.stock_nbgrader import make_course, nbgrader, read_scores, submit
+from autograder.stock_nbgrader import autograde, make_course, nbgrader, read_scores, submit
 
 ASSIGNMENTS = assignments()
 
@@ -87,7 +87,7 @@ def stock(tmp_path_factory):
         crashing = fill(nbformat.read(release, as_version=4),
                         crashing_sources(nbformat.read(source, as_version=4)))
         submit(course, "crashing", name, text=nbformat.writes(crashing))
-    graded = nbgrader(course, "autograde", "*", "--force", check=False)
+    graded = autograde(course, "*", check=False)
     return course, generated, graded
 
 
