@@ -190,14 +190,16 @@ def test_pack_keeps_apart_entries_whose_losses_could_not_be_told_apart():
     assert together("a", "l1"), groups        # independent: packed
 
 
-def test_a_loss_two_packed_entries_could_explain_is_graded_again_alone():
-    """Affine and Sigmoid share a notebook; Net's tests use both. A loss in Net is charged
-    to neither: both go back to be graded alone, while another entry's own loss stands.
-    Without a loss in Net, every entry of the notebook has its verdict at once."""
+def test_a_loss_two_packed_entries_could_explain_is_marked_shared():
+    """Affine and Sigmoid share a notebook; Net's tests use both. A loss in Net could be
+    either's: a wrong entry that lost points in its own exercise keeps its verdict, with
+    Net marked as shared; a correct entry charged with it, or a wrong one that lost
+    nothing of its own, goes back to be graded alone. Without a loss in Net, every entry
+    of the notebook has its verdict at once."""
     from types import SimpleNamespace
 
     from autograder.catalogue import Entry
-    from autograder.quality.check_tests import AssignmentCheck
+    from autograder.quality.check_tests import AssignmentCheck, format_matrix
 
     def entry(exercise, kind, slug):
         return Entry("x", exercise, kind, slug, "pass")
@@ -212,14 +214,23 @@ def test_a_loss_two_packed_entries_could_explain_is_graded_again_alone():
     a1, s1, l1 = entry("Affine", "wrong", "a1"), entry("Sigmoid", "correct", "s1"), \
         entry("Loss", "wrong", "l1")
     a2, s2 = entry("Affine", "wrong", "a2"), entry("Sigmoid", "wrong", "s2")
-    check.groups = [[a1, s1, l1], [a2, s2]]
+    a3, s3 = entry("Affine", "wrong", "a3"), entry("Sigmoid", "wrong", "s3")
+    check.groups = [[a1, s1, l1], [a2, s2], [a3, s3]]
     check.take_packed({("x", "group-000"): graded(Affine=2, Net=3, Loss=1),
-                       ("x", "group-001"): graded(Affine=2, Sigmoid=1, Net=0)})
-    assert check.retry == [a1, s1]
+                       ("x", "group-001"): graded(Affine=2, Sigmoid=1, Net=0),
+                       ("x", "group-002"): graded(Affine=0, Sigmoid=1, Net=2)})
+    assert check.retry == [s1, a3]
     none = {"Affine": 0, "Sigmoid": 0, "Net": 0, "Loss": 0}
+    first = check.verdicts[a1.student]
+    assert first.lost == {**none, "Affine": 2, "Net": 3} and first.shared == {"Net"}
+    assert first.ok
     assert check.verdicts[l1.student].lost == {**none, "Loss": 1}
+    assert not check.verdicts[l1.student].shared
     assert check.verdicts[a2.student].lost == {**none, "Affine": 2}
     assert check.verdicts[s2.student].lost == {**none, "Sigmoid": 1}
+    assert check.verdicts[s3.student].shared == {"Net"}
+    matrix = format_matrix("x", check.exercises, [first, check.verdicts[a2.student]])
+    assert "-3*" in matrix and "-2*" not in matrix and "either could have cost it" in matrix
 
 
 def test_the_cached_metadata_check_judges_as_nbgrader_s_own():

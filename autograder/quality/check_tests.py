@@ -14,14 +14,15 @@ then lose points depends on it. Entries share a submission only when none of
 their exercises depends on another. Attribution stays exact: an exercise's
 test cells can only be moved by the exercises it depends on, and none of those
 is changed in that submission. (Two entries whose exercises a third one's tests both
-use may share a submission; a loss there is pinned down by grading them alone. Only
-there could two mistakes in principle cancel out, and that column never decides a
-verdict: a wrong entry must lose points in its own exercise.) The measured
+use may share a submission. A loss there could be either's: the matrix marks it as
+shared, and it never decides a verdict -- a wrong entry must lose points in its own
+exercise. Only there could two mistakes in principle cancel out.) The measured
 dependencies are committed (:mod:`autograder.catalogue.dependencies`) with a digest
 of what they are made of; while it holds, no probe is graded again. A lost point in
-an exercise that nothing in the submission explains, a loss two of its entries could
-both explain, a correct entry charged with any loss, or a submission nbgrader could not
-grade sends those entries back to be graded one per notebook.
+an exercise that nothing in the submission explains, a correct entry charged with any
+loss, a wrong entry that loses nothing in its own exercise (so that its failure is told
+exactly), or a submission nbgrader could not grade sends those entries back to be graded
+one per notebook.
 """
 from __future__ import annotations
 
@@ -63,6 +64,9 @@ def losses(score, exercises: list[str]) -> dict:
 class Verdict:
     entry: catalogue.Entry
     lost: dict  # exercise -> points lost
+    # exercises whose loss another entry of the same submission could explain as well
+    # (a third exercise whose tests use both): never the entry's own exercise
+    shared: frozenset = frozenset()
 
     @property
     def ok(self) -> bool:
@@ -202,16 +206,21 @@ class AssignmentCheck:
                 self.retry.extend(group)  # an interaction: grade each alone
                 continue
             # A loss two entries could both explain (a third exercise's tests using both)
-            # is pinned down by grading those two alone, as is a correct entry charged
-            # with any loss; the others' losses are each theirs alone.
+            # is marked as shared: it never decides a verdict, since an entry's own
+            # exercise is charged to it alone (no other entry of the group can move those
+            # tests). A correct entry charged with any loss is graded alone, as is a wrong
+            # one that lost nothing in its own exercise, so that a failure is told exactly.
             charged = [e for x in group for e, pts in mine[x.student].items() if pts]
             shared = {e for e in charged if charged.count(e) > 1}
             for x in group:
-                if len(group) > 1 and (any(mine[x.student][e] for e in shared)
-                                       or x.kind == "correct" and any(mine[x.student].values())):
+                its = mine[x.student]
+                if len(group) > 1 and (x.kind == "correct" and any(its.values())
+                                       or x.kind == "wrong" and not its[x.exercise]
+                                       and any(its[e] for e in shared)):
                     self.retry.append(x)
                 else:
-                    self.verdicts[x.student] = Verdict(x, mine[x.student])
+                    self.verdicts[x.student] = Verdict(
+                        x, its, frozenset(e for e in shared if its[e]))
 
     # 3. Whatever could not be judged together is graded one entry per notebook.
     def alone(self) -> dict:
@@ -254,6 +263,13 @@ def check_all(names: list[str], work_dir: Path, workers: int | None = None,
     return {check.name: check.result() for check in checks}
 
 
+def _cell(verdict: Verdict, exercise: str) -> str:
+    lost = verdict.lost[exercise]
+    if not lost:
+        return "."
+    return f"-{lost:g}" + ("*" if exercise in verdict.shared else "")
+
+
 def format_matrix(name: str, exercises: list[str], verdicts: list[Verdict]) -> str:
     """entry × exercise → points lost, with a verdict per row."""
     width = max([len(v.entry.student) for v in verdicts] + [10])
@@ -261,10 +277,12 @@ def format_matrix(name: str, exercises: list[str], verdicts: list[Verdict]) -> s
     head = f"{name:<{width}}  " + "  ".join(f"{e:>{c}}" for e, c in zip(exercises, cols))
     lines = [head, "-" * len(head)]
     for v in verdicts:
-        cells = "  ".join(f"{(f'-{v.lost[e]:g}' if v.lost[e] else '.'):>{c}}"
-                          for e, c in zip(exercises, cols))
+        cells = "  ".join(f"{_cell(v, e):>{c}}" for e, c in zip(exercises, cols))
         flag = "ok" if v.ok else f"FAIL: {v.problem}"
         lines.append(f"{v.entry.student:<{width}}  {cells}  {flag}")
+    if any(v.shared for v in verdicts):
+        lines.append("(* lost in a notebook shared with an entry of another exercise that "
+                     "column's tests also use: either could have cost it)")
     return "\n".join(lines)
 
 
