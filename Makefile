@@ -52,28 +52,33 @@ demo-needs:
 demo: demo-needs $(STAMP)
 	$(BIN)/python -m autograder demo --students $(STUDENTS)$(if $(UNSANDBOXED), --unsandboxed)
 
-# 1. nbval: every cell of every source notebook runs and its assertions hold
-#    (one notebook per worker: --dist loadfile keeps a notebook's cells together);
-# 2. the mutation catalogue: hidden tests catch every mistake, accept every
-#    correct alternative;
-# 3. the test suite: release in sync, no leaks, grading end to end, units, and
+# 1. the test suite: release in sync, no leaks, grading end to end, units, and
 #    the student's view of every released notebook in JupyterLab in headless
 #    Chromium (tests/browser). --dist loadfile keeps each module on one worker,
 #    longest first (tests/conftest.py); -rs says why a test skips where
 #    Debian's chromium is missing.
+# 2. the mutation catalogue: hidden tests catch every mistake, accept every
+#    correct alternative;
+# 3. nbval: every cell of every source notebook runs and its assertions hold
+#    (one notebook per worker: --dist loadfile keeps a notebook's cells together).
 #
-# 2 and 3 run side by side: much of the suite waits (deliberate timeouts, the
-# browser, servers starting), so together they keep both cores busy.
-# The catalogue's matrix is printed when both are done.
+# 2 and then 3 run beside 1: much of the suite waits (deliberate timeouts, the
+# browser, servers starting), and the catalogue and nbval keep both cores busy
+# meanwhile -- nbval last, in the suite's last minutes, when its few long modules
+# leave a core idle. Their reports are printed when all are done.
 test: $(STAMP) hub-proxy
-	$(HEADLESS) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env source
 	@mkdir -p artifacts
-	@$(BIN)/python -m autograder check-tests > artifacts/check-tests.log 2>&1 & catalogue=$$!; \
+	@{ $(BIN)/python -m autograder check-tests > artifacts/check-tests.log 2>&1; \
+	   echo $$? > artifacts/check-tests.status; \
+	   $(HEADLESS) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env source \
+	       > artifacts/nbval.log 2>&1; \
+	   echo $$? > artifacts/nbval.status; } & beside=$$!; \
 	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -rs --durations=20 tests; suite=$$?; \
-	wait $$catalogue; checked=$$?; \
+	wait $$beside; \
+	echo "--- nbval over source/ (artifacts/nbval.log)"; cat artifacts/nbval.log; \
 	echo "--- python -m autograder check-tests (artifacts/check-tests.log)"; \
 	cat artifacts/check-tests.log; \
-	test $$suite -eq 0 -a $$checked -eq 0
+	test $$suite -eq 0 -a "$$(cat artifacts/nbval.status)" = 0 -a "$$(cat artifacts/check-tests.status)" = 0
 
 check-tests: $(STAMP)
 	$(BIN)/python -m autograder check-tests

@@ -1,7 +1,7 @@
 """Every assignment in source/: release in sync, no leaks, grading end to end.
 
 That every source cell runs and every visible assertion holds is proved by
-nbval (`make test` runs it on source/ first); these tests prove the rest.
+nbval (`make test` runs it on source/ beside this suite); these tests prove the rest.
 """
 from __future__ import annotations
 
