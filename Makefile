@@ -9,6 +9,11 @@ STAMP := $(VENV)/.installed
 # Run everything from the venv, whatever the caller's PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# The repository's own modules are imported afresh by hundreds of processes in a test run
+# (commands, grading workers, pytest workers): let Python keep their bytecode in
+# __pycache__ (git-ignored; the student bundle and the catalogue's digests leave it out)
+# even where the environment asks it not to write any.
+unexport PYTHONDONTWRITEBYTECODE
 # Figures render in JupyterLab (make lab) as usual. Unattended runs -- nbval and
 # nbgrader's kernels, which get MPLBACKEND=Agg from autograder.stock_nbgrader -- skip
 # rendering them: no one looks, and it is a third of a notebook's run time.
