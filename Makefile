@@ -73,17 +73,15 @@ demo: demo-needs $(STAMP)
 # leave a core idle. Their reports are printed when all are done.
 test: $(STAMP) hub-proxy
 	@mkdir -p artifacts
-	@{ $(BIN)/python -m autograder check-tests > artifacts/check-tests.log 2>&1; \
-	   echo $$? > artifacts/check-tests.status; \
+	@( $(BIN)/python -m autograder check-tests > artifacts/check-tests.log 2>&1; checked=$$?; \
 	   $(HEADLESS) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env source \
-	       > artifacts/nbval.log 2>&1; \
-	   echo $$? > artifacts/nbval.status; } & beside=$$!; \
+	       > artifacts/nbval.log 2>&1 && exit $$checked ) & beside=$$!; \
 	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -rs --durations=20 tests; suite=$$?; \
-	wait $$beside; \
+	wait $$beside; besides=$$?; \
 	echo "--- nbval over source/ (artifacts/nbval.log)"; cat artifacts/nbval.log; \
 	echo "--- python -m autograder check-tests (artifacts/check-tests.log)"; \
 	cat artifacts/check-tests.log; \
-	test $$suite -eq 0 -a "$$(cat artifacts/nbval.status)" = 0 -a "$$(cat artifacts/check-tests.status)" = 0
+	test $$suite -eq 0 -a $$besides -eq 0
 
 check-tests: $(STAMP)
 	$(BIN)/python -m autograder check-tests

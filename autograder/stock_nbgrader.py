@@ -37,6 +37,11 @@ def nbgrader_failed(proc: subprocess.CompletedProcess) -> bool:
     return proc.returncode != 0 or "| ERROR]" in proc.stderr
 
 
+def log_tail(proc: subprocess.CompletedProcess, chars: int = 4000) -> str:
+    """The end of what a command printed, standard output then standard error."""
+    return f"{proc.stdout[-chars:]}\n{proc.stderr[-chars:]}"
+
+
 def nbgrader(course_dir: Path, *args: str, check: bool = True,
              timeout: float | None = None) -> subprocess.CompletedProcess:
     """Run ``nbgrader ARGS`` in ``course_dir`` (which holds its nbgrader_config.py)."""
@@ -45,7 +50,7 @@ def nbgrader(course_dir: Path, *args: str, check: bool = True,
                           timeout=timeout)
     if check and nbgrader_failed(proc):
         raise NbgraderError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n"
-                            f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+                            f"{log_tail(proc)}")
     return proc
 
 
@@ -93,7 +98,7 @@ def generate_releases(course_dir: Path, names: list[str]) -> list[Path]:
                               env=nbgrader_env(), capture_output=True, text=True)
         if nbgrader_failed(proc):
             raise NbgraderError(f"nbgrader generate_assignment of {', '.join(names)} failed "
-                                f"({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+                                f"({proc.returncode}):\n{log_tail(proc)}")
     return [Path(course_dir) / "release" / name for name in names]
 
 

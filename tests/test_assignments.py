@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from autograder.config import REPO, assignments
-from autograder.stock_nbgrader import autograde, make_course, nbgrader, read_scores, submit
+from autograder.stock_nbgrader import (autograde, log_tail, make_course, nbgrader, read_scores,
+                                      submit)
 
 ASSIGNMENTS = assignments()
 
@@ -91,15 +92,11 @@ def stock(tmp_path_factory):
     return course, generated, graded
 
 
-def _log(proc) -> str:
-    return f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-
-
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_release_matches_nbgrader(name, stock):
     course, generated, _ = stock
     built = course / "release" / name
-    assert built.is_dir(), f"nbgrader generate_assignment released no {name}:\n{_log(generated)}"
+    assert built.is_dir(), f"nbgrader generate_assignment released no {name}:\n{log_tail(generated)}"
     committed = REPO / "release" / name
     assert committed.is_dir(), f"release/{name} is missing: run `make release`"
     diff = filecmp.dircmp(built, committed)
@@ -168,11 +165,11 @@ def test_grading_end_to_end(name, stock):
     """
     course, generated, graded = stock
     assert (course / "release" / name).is_dir(), (
-        f"nbgrader generate_assignment released no {name}:\n{_log(generated)}")
+        f"nbgrader generate_assignment released no {name}:\n{log_tail(generated)}")
     scores = {s.student: s for s in read_scores(course, name)}
     assert set(scores) == {"solution", "unfilled", "crashing"}, (
         f"nbgrader autograde graded {sorted(scores)} of {name}'s three submissions:\n"
-        f"{_log(graded)}")
+        f"{log_tail(graded)}")
 
     got = scores["solution"]
     lost = {cell: pts for cell, pts in got.cells.items() if pts[0] != pts[1]}
